@@ -1,0 +1,107 @@
+"""One typed settings object, read once and validated at start.
+
+Every process (CLI, web app, action server, the `run` supervisor) calls `get_settings()`;
+a bad value stops it with a message that names the environment variable.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import ConfigurationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-change-me"  # production mode refuses to start with it
+
+EmbeddingModel = Literal["minilm", "e5", "use"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PUENTE_",
+        env_file=str(PROJECT_ROOT / ".env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    environment: Literal["development", "production", "test"] = "development"
+    home: Path = PROJECT_ROOT
+    database_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("DATABASE_URL", "PUENTE_DATABASE_URL"),
+        description="SQLAlchemy URL; empty means SQLite under var/",
+    )
+    redis_url: str = Field(
+        default="", validation_alias=AliasChoices("REDIS_URL", "PUENTE_REDIS_URL")
+    )
+    esco_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "esco" / "v1.1.1")
+    cache_dir: Path = Field(default=Path.home() / ".cache" / "puente")
+
+    host: str = "127.0.0.1"
+    rasa_port: int = Field(default=5005, ge=1, le=65535)
+    action_port: int = Field(default=5055, ge=1, le=65535)
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    rasa_jwt_secret: SecretStr = SecretStr(DEV_SECRET)
+
+    embedding_model_en: EmbeddingModel = "minilm"
+    embedding_model_es: EmbeddingModel = "e5"
+    skills_top_default: int = Field(default=10, ge=1, le=500)
+    max_text_chars: int = Field(default=20_000, ge=100)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @property
+    def var_dir(self) -> Path:
+        return self.home / "var"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            # Accept the common postgres:// spelling and pick the driver we ship.
+            if url.startswith("postgres://"):
+                url = "postgresql://" + url[len("postgres://") :]
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://") :]
+            return url
+        return f"sqlite:///{self.var_dir / 'puente.db'}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "catalogue_index" / "build"
+
+    def check_production(self) -> None:
+        """Production refuses to run on the development secret."""
+        if self.environment == "production":
+            if self.rasa_jwt_secret.get_secret_value() == DEV_SECRET:
+                raise ConfigurationError(
+                    "PUENTE_RASA_JWT_SECRET must be set to a real secret in production"
+                )
+
+
+def _env_name(loc: tuple) -> str:
+    field = str(loc[0]) if loc else "?"
+    if field in ("database_url", "redis_url"):
+        return field.upper()
+    return "PUENTE_" + field.upper()
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{_env_name(e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigurationError(f"invalid settings: {problems}") from exc
+    settings.check_production()
+    return settings
