@@ -1,5 +1,51 @@
+"""`assistant setup` builds what is missing; `assistant run` then starts every process."""
+
+from __future__ import annotations
+
+import os
+import sys
+
 import typer
+
+from assistant.config import PROJECT_ROOT
+
+
+def setup(no_train: bool = typer.Option(False, "--no-train", help="Skip the Rasa model")) -> None:
+    """Migrate, import ESCO, build indexes and train Rasa, each only if needed."""
+    from assistant.services.runtime import setup_all
+
+    model = setup_all(train=not no_train)
+    if model:
+        typer.echo(f"Rasa model: {model}")
+
+
+def run() -> None:
+    """Build what is missing, then run Rasa, the action server and the web app (Ctrl-C stops)."""
+    from honcho.manager import Manager
+
+    from assistant.config import get_settings
+    from assistant.services.runtime import process_environment, setup_all
+
+    settings = get_settings()
+    model = setup_all(train=True)
+    env = {**os.environ, **process_environment(settings, model)}
+    typer.echo(
+        f"\nPuente is starting:\n"
+        f"  web app        http://{settings.host}:{settings.web_port}/\n"
+        f"  Rasa server    http://{settings.host}:{settings.rasa_port}/  "
+        f"(REST: /webhooks/rest/webhook)\n"
+        f"  action server  http://{settings.host}:{settings.action_port}/webhook\n"
+        f"Ctrl-C stops everything.\n"
+    )
+    manager = Manager()
+    for line in (PROJECT_ROOT / "Procfile").read_text().splitlines():
+        if ":" in line and not line.startswith("#"):
+            name, command = line.split(":", 1)
+            manager.add_process(name.strip(), command.strip(), cwd=str(PROJECT_ROOT), env=env)
+    manager.loop()
+    sys.exit(manager.returncode)
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("setup")(setup)
+    app.command("run")(run)

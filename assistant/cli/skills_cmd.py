@@ -1,5 +1,113 @@
+"""`assistant skills`: extraction for one text or a JSONL batch; `assistant index build`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
 import typer
+
+from assistant.cli import emit_json, fail
+from assistant.errors import InputTextError
+
+
+def _progress_factory(label: str):
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit="text", file=sys.stderr)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def skills(
+    text: str = typer.Argument(None, help="What the worker did, in their own words"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object"),
+    top: int = typer.Option(10, "--top", min=1, max=500, help="How many skills to return"),
+    lang: str = typer.Option("auto", "--lang", help="auto, en or es"),
+    batch: Path = typer.Option(None, "--batch", help="JSONL input: {id, text} per line"),
+    out: Path = typer.Option(None, "--out", help="JSONL output for --batch"),
+    no_cutoff: bool = typer.Option(False, "--no-cutoff", help="Rank without the score cut-off"),
+) -> None:
+    """Find ESCO skills, with the words they came from, in a worker's description."""
+    from assistant.services.skills import get_skill_engine
+
+    if lang not in ("auto", "en", "es", "pt"):
+        fail("--lang must be auto, en or es")
+    if batch is None and text is None:
+        fail('give a TEXT, e.g. assistant skills "I fixed bikes for my neighbours", or --batch')
+    engine = get_skill_engine()
+    if batch is not None:
+        _run_batch(engine, batch, out, top, lang, not no_cutoff)
+        return
+    try:
+        result = engine.extract(text, language=lang, top=top, cutoff=not no_cutoff)
+    except InputTextError as exc:
+        if as_json:
+            emit_json({"error": str(exc), "skills": []})
+            raise typer.Exit(2) from exc
+        fail(str(exc))
+    if as_json:
+        emit_json(result.as_dict(top))
+        return
+    typer.echo(f"language: {result.language}")
+    for hit in result.skills[:top]:
+        quote = hit.evidence[0].text if hit.evidence else ""
+        typer.echo(f"{hit.score:.2f}  {hit.label}  [{hit.kind}{' ' + hit.group if hit.group else ''}]"
+                   f"  <- \"{quote}\"")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    typer.echo(result.as_dict()["attribution"])
+
+
+def _run_batch(engine, batch: Path, out: Path | None, top: int, lang: str, cutoff: bool) -> None:
+    if out is None:
+        fail("--batch needs --out OUT.jsonl")
+    if not batch.exists():
+        fail(f"{batch}: no such file")
+    started, count, errors = time.perf_counter(), 0, 0
+    with batch.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line_no, line in enumerate(src, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                item_id, text = record["id"], record["text"]
+            except (ValueError, KeyError, TypeError):
+                typer.secho(f"{batch}:{line_no}: not a JSON object with id and text; skipped",
+                            err=True, fg=typer.colors.YELLOW)
+                errors += 1
+                continue
+            try:
+                result = engine.extract(text, language=lang, top=top, cutoff=cutoff)
+                payload = {"id": item_id, **result.as_dict(top)}
+            except InputTextError as exc:
+                payload = {"id": item_id, "error": str(exc), "skills": []}
+                errors += 1
+            dst.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            count += 1
+    typer.echo(f"{count} texts in {time.perf_counter() - started:.1f}s -> {out}"
+               + (f" ({errors} with problems)" if errors else ""), err=True)
+
+
+def index_build() -> None:
+    """Build (or confirm up to date) the skill and occupation indexes, with progress."""
+    from assistant.services.skills import build_indexes
+
+    for name, size in build_indexes(_progress_factory).items():
+        typer.echo(f"{name}: {size:,} vectors")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("skills")(skills)
+    index_app = typer.Typer(no_args_is_help=True, help="Vector indexes (built outputs).")
+    index_app.command("build")(index_build)
+    app.add_typer(index_app, name="index")

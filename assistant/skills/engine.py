@@ -1,0 +1,252 @@
+"""The skill engine: a worker's own words -> ranked ESCO skills with quoted evidence.
+
+Signals per segment (task statement):
+- dense retrieval of ESCO labels, alternative labels and descriptions (FAISS);
+- exact mentions of lexicon terms and short ESCO labels (PhraseMatcher);
+- job titles mapped to ESCO occupations, whose essential skills are promoted when the
+  segment also supports them.
+A skill's segment score combines these; scores over segments combine as a noisy-or, so a
+skill evidenced twice is stronger. Calibration constants are tuned on the development set
+(tests/data/devset) with `assistant skills evaluate`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.skills.embedders import Embedder, get_embedder
+from assistant.skills.lexicon import MentionMatcher, short_esco_labels
+from assistant.skills.segment import Segment, segment
+from assistant.skills.taxonomy_view import (
+    TaxonomyView,
+    occupation_entries,
+    skill_entries,
+    skill_label_entries,
+)
+from assistant.skills.text import clean_input
+from assistant.skills.vector_index import VectorIndex, ensure_index
+
+ESCO_ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
+FIELD_WEIGHT = {"label": 1.0, "alt": 0.98, "description": 0.94}
+FAST_MODELS = {"minilm"}  # fast enough to index every label and description
+INDEX_RECIPES = {
+    "skills": lambda view, rich: skill_entries(view, rich),
+    "occupations": lambda view, rich: occupation_entries(view, rich),
+    "skill-labels": lambda view, rich: skill_label_entries(view),
+}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Maps a model's cosine similarities onto [0, 1]; similarity spreads differ per model."""
+
+    low: float  # below: no support at all
+    high: float  # above: full support
+    occupation: float  # an occupation title match counts from here
+    lexicon: float = 0.8
+    esco_label: float = 0.7
+    occupation_boost: float = 0.35
+    cutoff: float = 0.35
+
+
+CALIBRATION = {
+    "minilm": Calibration(low=0.38, high=0.75, occupation=0.62),
+    "e5": Calibration(low=0.83, high=0.93, occupation=0.89),
+    "use": Calibration(low=0.35, high=0.75, occupation=0.6),
+}
+
+
+@dataclass
+class Evidence:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class SkillHit:
+    uri: str
+    label: str
+    kind: str
+    group: str
+    score: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "uri": self.uri, "label": self.label, "kind": self.kind, "group": self.group,
+            "score": round(self.score, 4),
+            "evidence": [{"text": e.text, "start": e.start, "end": e.end} for e in self.evidence],
+        }
+
+
+@dataclass
+class Extraction:
+    language: str
+    text: str
+    segments: list[Segment]
+    skills: list[SkillHit]
+    occupations: list[tuple[str, str, float]]
+    notes: list[str]
+    top: int = 10
+
+    def by_kind(self, kind: str) -> list[SkillHit]:
+        return [s for s in self.skills if s.kind == kind]
+
+    def as_dict(self, top: int | None = None) -> dict:
+        """`skills` is the overall ranking; `transversal` and `digital` are ranked apart so
+        job-specific skills never crowd them out."""
+        top = top or self.top
+
+        def cap(items):
+            return items[:top]
+
+        return {
+            "language": self.language,
+            "text": self.text,
+            "segments": [{"text": s.text, "start": s.start, "end": s.end} for s in self.segments],
+            "skills": [s.as_dict() for s in cap(self.skills)],
+            "transversal": [s.as_dict() for s in cap(self.by_kind("transversal"))],
+            "digital": [s.as_dict() for s in cap(self.by_kind("digital"))],
+            "occupations": [{"uri": u, "label": lab, "score": round(sc, 4)}
+                            for u, lab, sc in self.occupations[:3]],
+            "notes": self.notes,
+            "attribution": ESCO_ATTRIBUTION,
+        }
+
+
+class SkillEngine:
+    def __init__(self, view: TaxonomyView, build_dir, cache_dir, models: dict[str, str],
+                 max_chars: int = 20_000) -> None:
+        self.view = view
+        self.models = models  # language -> embedding model name
+        self.max_chars = max_chars
+        self._build_dir = build_dir
+        self._cache_dir = cache_dir
+        self._indexes: dict[tuple[str, str], VectorIndex] = {}
+        self._matchers: dict[str, MentionMatcher] = {}
+        self._lock = threading.RLock()
+
+    # -- lazily built parts ------------------------------------------------------------------
+    def index(self, name: str, model: str, progress=None) -> VectorIndex:
+        with self._lock:
+            if (name, model) not in self._indexes:
+                recipe, rich = INDEX_RECIPES[name], model in FAST_MODELS
+                self._indexes[(name, model)] = ensure_index(
+                    name, self._build_dir, self._cache_dir, get_embedder(model),
+                    [self.view.fingerprint, f"rich={rich}"], lambda: recipe(self.view, rich),
+                    progress,
+                )
+            return self._indexes[(name, model)]
+
+    def matcher(self, lang: str) -> MentionMatcher:
+        with self._lock:
+            if lang not in self._matchers:
+                labels = short_esco_labels(self.view.skills) if lang == "en" else {}
+                self._matchers[lang] = MentionMatcher(lang, labels)
+            return self._matchers[lang]
+
+    def model_for(self, lang: str) -> str:
+        return self.models.get(lang) or self.models.get("es") or "e5"
+
+    def warm_up(self) -> None:
+        for lang in ("en", "es"):
+            self.extract("I helped customers and cleaned the shop." if lang == "en"
+                         else "Atendía clientes y limpiaba la tienda.", language=lang)
+
+    # -- extraction --------------------------------------------------------------------------
+    def extract(self, text: object, language: str = "auto", top: int = 10,
+                cutoff: bool = True) -> Extraction:
+        clean = clean_input(text, self.max_chars, language)
+        lang = clean.language if clean.language in ("en", "es", "pt") else "es"
+        notes = list(clean.notes)
+        segments = segment(clean.text, lang)
+        if not segments:
+            notes.append("no task statements found: describe what you did, e.g. "
+                         "'I sold fruit at the market and kept the accounts'")
+            return Extraction(clean.language, clean.text, [], [], [], notes, top)
+
+        model = self.model_for(lang)
+        embedder = get_embedder(model)
+        cal = CALIBRATION[model]
+        vectors = embedder.embed_queries([s.text for s in segments])
+        per_segment = self._dense(vectors, model, cal)
+        occupations, promoted = self._occupations(vectors, model, cal)
+        matcher = self.matcher(lang if lang in ("en", "es") else "es")
+        lexical = self._lexical(matcher, clean.text, segments, cal)
+        hits = self._combine(segments, per_segment, lexical, promoted, cal)
+        if cutoff:
+            hits = [h for h in hits if h.score >= cal.cutoff]
+        return Extraction(clean.language, clean.text, segments, hits, occupations, notes, top)
+
+    def _dense(self, vectors: np.ndarray, model: str, cal: Calibration) -> list[dict[str, float]]:
+        index = self.index("skills", model)
+        scores, rows = index.search(vectors, 60)
+        out: list[dict[str, float]] = []
+        span = cal.high - cal.low
+        for seg_scores, seg_rows in zip(scores, rows, strict=True):
+            best: dict[str, float] = {}
+            for sim, row in zip(seg_scores, seg_rows, strict=True):
+                if row < 0:
+                    continue
+                value = float(sim) * FIELD_WEIGHT[index.fields[row]]
+                key = index.keys[row]
+                if value > best.get(key, -1.0):
+                    best[key] = value
+            out.append({k: min(1.0, (v - cal.low) / span) for k, v in best.items() if v > cal.low})
+        return out
+
+    def _occupations(self, vectors: np.ndarray, model: str, cal: Calibration):
+        index = self.index("occupations", model)
+        scores, rows = index.search(vectors, 5)
+        found: dict[str, float] = {}
+        for seg_scores, seg_rows in zip(scores, rows, strict=True):
+            for sim, row in zip(seg_scores, seg_rows, strict=True):
+                if row >= 0 and sim >= cal.occupation:
+                    key = index.keys[row]
+                    found[key] = max(found.get(key, 0.0), float(sim))
+        ranked = sorted(found.items(), key=lambda kv: -kv[1])[:3]
+        promoted: dict[str, float] = {}
+        for uri, sim in ranked:
+            strength = min(1.0, (sim - cal.occupation) / max(1e-6, 1 - cal.occupation) + 0.5)
+            for skill in self.view.essential.get(uri, ()):
+                promoted[skill] = max(promoted.get(skill, 0.0), strength)
+        named = [(u, self.view.occupations[u][0], s) for u, s in ranked if u in self.view.occupations]
+        return named, promoted
+
+    def _lexical(self, matcher: MentionMatcher, text: str, segments: list[Segment],
+                 cal: Calibration) -> list[dict[str, float]]:
+        out: list[dict[str, float]] = [dict() for _ in segments]
+        for mention in matcher.find(text):
+            for i, seg in enumerate(segments):
+                if seg.start <= mention.start < seg.end:
+                    weight = cal.lexicon if mention.source == "lexicon" else cal.esco_label
+                    out[i][mention.uri] = max(out[i].get(mention.uri, 0.0), weight)
+        return out
+
+    def _combine(self, segments, dense, lexical, promoted, cal) -> list[SkillHit]:
+        miss: dict[str, float] = defaultdict(lambda: 1.0)
+        evidence: dict[str, list[tuple[float, Segment]]] = defaultdict(list)
+        for seg, d, lex in zip(segments, dense, lexical, strict=True):
+            for uri in set(d) | set(lex):
+                p = 1 - (1 - d.get(uri, 0.0)) * (1 - lex.get(uri, 0.0))
+                if uri in promoted and d.get(uri, 0.0) > 0:
+                    p += (1 - p) * cal.occupation_boost * promoted[uri]
+                miss[uri] *= 1 - p
+                evidence[uri].append((p, seg))
+        hits = []
+        for uri, m in miss.items():
+            info = self.view.skills.get(uri)
+            if info is None:
+                continue
+            quotes = sorted(evidence[uri], key=lambda e: -e[0])
+            top_p = quotes[0][0]
+            kept = [Evidence(s.text, s.start, s.end) for p, s in quotes if p >= 0.5 * top_p][:3]
+            hits.append(SkillHit(uri, info.label, info.kind, info.group, 1 - m, kept))
+        hits.sort(key=lambda h: (-h.score, h.label))
+        return hits
+
