@@ -3,6 +3,7 @@
 VENV := .venv/bin
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: setup run test lint format bench clean-build
 

@@ -36,7 +36,9 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("PUENTE_HOST", "127.0.0.1"))
     parser.add_argument("--no-warm-up", action="store_true")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     executor = ActionExecutor()
     executor.register_package("actions.actions")
@@ -50,8 +52,7 @@ def main() -> None:
 
         return sanic_json({"status": "ready"})
 
-    app.run(host=args.host, port=args.port, single_process=True, access_log=False,
-            motd=False)
+    app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ class ActionExtractSkills(Action):
         lines = [say("skills_intro", lang)]
         for hit in hits:
             quote = hit.evidence[0].text if hit.evidence else ""
-            lines.append(f"• {hit.label} — \"{quote}\"")
+            lines.append(f'• {hit.label} — "{quote}"')
         lines.append(say("attribution", lang))
         dispatcher.utter_message(text="\n".join(lines))
         skills: list[dict[str, Any]] = [

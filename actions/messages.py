@@ -3,9 +3,9 @@
 TEXTS = {
     "welcome": {
         "es": "¡Hola! Soy Puente. Cuéntame qué trabajos o actividades has hecho, pagadas o no, "
-              "y te ayudo a ponerle nombre a tus habilidades.",
+        "y te ayudo a ponerle nombre a tus habilidades.",
         "en": "Hi! I'm Puente. Tell me about the jobs or activities you have done, paid or "
-              "not, and I'll help you name your skills.",
+        "not, and I'll help you name your skills.",
     },
     "button_tell": {"es": "Contar mi experiencia", "en": "Tell my experience"},
     "skills_intro": {
@@ -18,9 +18,9 @@ TEXTS = {
     },
     "engine_failed": {
         "es": "Perdón, tuve un problema técnico al analizar tu experiencia. Intenta de nuevo "
-              "en un momento, o escribe 'persona' para hablar con un orientador.",
+        "en un momento, o escribe 'persona' para hablar con un orientador.",
         "en": "Sorry, I had a technical problem analysing your experience. Please try again "
-              "in a moment, or type 'person' to talk to a counsellor.",
+        "in a moment, or type 'person' to talk to a counsellor.",
     },
     "rephrase": {
         "es": "Perdón, no entendí. ¿Me lo dices de otra forma?",
@@ -28,7 +28,7 @@ TEXTS = {
     },
     "attribution": {
         "es": "(Clasificación ESCO de la Comisión Europea.) "
-              "This service uses the ESCO classification of the European Commission.",
+        "This service uses the ESCO classification of the European Commission.",
         "en": "This service uses the ESCO classification of the European Commission.",
     },
 }

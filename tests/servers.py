@@ -25,8 +25,14 @@ class Stack:
 
     def start(self, name: str, command: list[str]) -> None:
         log = (self.logs / f"{name}.log").open("ab")
-        self.procs[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def wait_http(self, name: str, path: str, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
@@ -44,7 +50,11 @@ class Stack:
 
     def tail(self, name: str, lines: int = 40) -> str:
         path = self.logs / f"{name}.log"
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+        return (
+            "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+            if path.exists()
+            else ""
+        )
 
     def stop(self, name: str | None = None) -> None:
         for key in [name] if name else list(self.procs):
@@ -57,12 +67,31 @@ class Stack:
                     os.killpg(proc.pid, 9)
 
 
-def rasa_command(stack: Stack, model: Path, endpoints: str = "endpoints.yml",
-                 credentials: str = "credentials.yml") -> list[str]:
-    return [str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api",
-            "--jwt-secret", stack.env["PUENTE_RASA_JWT_SECRET"], "--jwt-method", "HS256",
-            "--interface", "127.0.0.1", "--port", str(stack.ports["rasa"]), "--model", str(model),
-            "--endpoints", endpoints, "--credentials", credentials]
+def rasa_command(
+    stack: Stack,
+    model: Path,
+    endpoints: str = "endpoints.yml",
+    credentials: str = "credentials.yml",
+) -> list[str]:
+    return [
+        str(ROOT / ".venv-rasa/bin/rasa"),
+        "run",
+        "--enable-api",
+        "--jwt-secret",
+        stack.env["PUENTE_RASA_JWT_SECRET"],
+        "--jwt-method",
+        "HS256",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(stack.ports["rasa"]),
+        "--model",
+        str(model),
+        "--endpoints",
+        endpoints,
+        "--credentials",
+        credentials,
+    ]
 
 
 def make_stack(settings, model: Path, logs: Path) -> Stack:

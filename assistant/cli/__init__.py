@@ -9,8 +9,11 @@ import typer
 
 from assistant.errors import PuenteError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Puente: career guidance from everyday work to ESCO skills and plans.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Puente: career guidance from everyday work to ESCO skills and plans.",
+)
 
 
 def emit_json(payload) -> None:

@@ -11,11 +11,14 @@ app = typer.Typer(no_args_is_help=True, help="Quality on labelled sets, with bas
 
 def _table(results: dict[str, dict], metrics: tuple[str, ...]) -> None:
     langs = sorted({k for r in results.values() for k in r if isinstance(r[k], dict)})
-    typer.echo("system".ljust(16) + "".join(f"{lang}:{m}".rjust(12) for lang in langs
-                                            for m in metrics))
+    typer.echo(
+        "system".ljust(16) + "".join(f"{lang}:{m}".rjust(12) for lang in langs for m in metrics)
+    )
     for name, result in results.items():
-        typer.echo(name.ljust(16) + "".join(f"{result[lang][m]:.3f}".rjust(12) for lang in langs
-                                            for m in metrics))
+        typer.echo(
+            name.ljust(16)
+            + "".join(f"{result[lang][m]:.3f}".rjust(12) for lang in langs for m in metrics)
+        )
 
 
 @app.command("skills")

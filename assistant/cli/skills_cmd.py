@@ -61,8 +61,10 @@ def skills(
     typer.echo(f"language: {result.language}")
     for hit in result.skills[:top]:
         quote = hit.evidence[0].text if hit.evidence else ""
-        typer.echo(f"{hit.score:.2f}  {hit.label}  [{hit.kind}{' ' + hit.group if hit.group else ''}]"
-                   f"  <- \"{quote}\"")
+        typer.echo(
+            f"{hit.score:.2f}  {hit.label}  [{hit.kind}{' ' + hit.group if hit.group else ''}]"
+            f'  <- "{quote}"'
+        )
     for note in result.notes:
         typer.echo(f"note: {note}")
     typer.echo(result.as_dict()["attribution"])
@@ -82,8 +84,11 @@ def _run_batch(engine, batch: Path, out: Path | None, top: int, lang: str, cutof
                 record = json.loads(line)
                 item_id, text = record["id"], record["text"]
             except (ValueError, KeyError, TypeError):
-                typer.secho(f"{batch}:{line_no}: not a JSON object with id and text; skipped",
-                            err=True, fg=typer.colors.YELLOW)
+                typer.secho(
+                    f"{batch}:{line_no}: not a JSON object with id and text; skipped",
+                    err=True,
+                    fg=typer.colors.YELLOW,
+                )
                 errors += 1
                 continue
             try:
@@ -94,8 +99,11 @@ def _run_batch(engine, batch: Path, out: Path | None, top: int, lang: str, cutof
                 errors += 1
             dst.write(json.dumps(payload, ensure_ascii=False) + "\n")
             count += 1
-    typer.echo(f"{count} texts in {time.perf_counter() - started:.1f}s -> {out}"
-               + (f" ({errors} with problems)" if errors else ""), err=True)
+    typer.echo(
+        f"{count} texts in {time.perf_counter() - started:.1f}s -> {out}"
+        + (f" ({errors} with problems)" if errors else ""),
+        err=True,
+    )
 
 
 def index_build() -> None:

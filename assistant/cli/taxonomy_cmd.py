@@ -33,16 +33,24 @@ def import_cmd(
         bar.update(1)
 
     with session_scope() as session:
-        result = import_esco(session, directory or settings.esco_dir, language, version,
-                             force=force, progress=progress)
+        result = import_esco(
+            session,
+            directory or settings.esco_dir,
+            language,
+            version,
+            force=force,
+            progress=progress,
+        )
     bar.close()
     if result.skipped:
         typer.echo(f"ESCO v{result.version} ({result.language}) is already imported; nothing to do")
     else:
         c = result.counts
-        typer.echo(f"imported ESCO v{result.version} ({result.language}): {c['skills']:,} skills, "
-                   f"{c['occupations']:,} occupations, "
-                   f"{c['occupation_skill_relations']:,} occupation-skill relations")
+        typer.echo(
+            f"imported ESCO v{result.version} ({result.language}): {c['skills']:,} skills, "
+            f"{c['occupations']:,} occupations, "
+            f"{c['occupation_skill_relations']:,} occupation-skill relations"
+        )
     for note in result.notes:
         typer.echo(f"note: {note}")
 
@@ -61,8 +69,13 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> N
         emit_json(data)
         return
     typer.echo(f"ESCO v{data['version']} ({data['language']}), imported {data['imported_at']}")
-    for key in ("skills", "occupations", "occupation_skill_relations", "skill_skill_relations",
-                "broader_relations"):
+    for key in (
+        "skills",
+        "occupations",
+        "occupation_skill_relations",
+        "skill_skill_relations",
+        "broader_relations",
+    ):
         typer.echo(f"  {key.replace('_', ' ')}: {data[key]:,}")
     for kind, n in data["skills_by_kind"].items():
         typer.echo(f"  {kind} skills: {n:,}")

@@ -11,7 +11,9 @@ from assistant.config import PROJECT_ROOT, get_settings
 def alembic_config(url: str | None = None) -> Config:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "assistant/db/migrations"))
-    config.set_main_option("sqlalchemy.url", (url or get_settings().sqlalchemy_url).replace("%", "%%"))
+    config.set_main_option(
+        "sqlalchemy.url", (url or get_settings().sqlalchemy_url).replace("%", "%%")
+    )
     return config
 
 

@@ -16,6 +16,12 @@ from assistant.errors import PuenteError
 
 log = logging.getLogger(__name__)
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+# No telemetry or Sentry reports (nothing may leave the machine), and quieter logs.
+QUIET_RASA = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}
 RASA_INPUTS = ("config.yml", "domain.yml", "nlu_data", "requirements/rasa.lock", "channels")
 
 
@@ -40,10 +46,15 @@ def rasa_model_hash(root: Path = PROJECT_ROOT, inputs: tuple[str, ...] = RASA_IN
     return _hash_paths(root, inputs)[:20]
 
 
-def ensure_rasa_model(settings: Settings | None = None, root: Path = PROJECT_ROOT,
-                      data: str = "nlu_data", domain: str = "domain.yml",
-                      config: str = "config.yml", inputs: tuple[str, ...] = RASA_INPUTS,
-                      name: str = "puente") -> Path:
+def ensure_rasa_model(
+    settings: Settings | None = None,
+    root: Path = PROJECT_ROOT,
+    data: str = "nlu_data",
+    domain: str = "domain.yml",
+    config: str = "config.yml",
+    inputs: tuple[str, ...] = RASA_INPUTS,
+    name: str = "puente",
+) -> Path:
     """Return the trained model for the current inputs, training it only if it is missing."""
     settings = settings or get_settings()
     model_hash = rasa_model_hash(root, inputs)
@@ -54,13 +65,28 @@ def ensure_rasa_model(settings: Settings | None = None, root: Path = PROJECT_ROO
     if not RASA_BIN.exists():
         raise RasaTrainingError(f"{RASA_BIN} is missing: run `make setup` first")
     models.mkdir(parents=True, exist_ok=True)
-    print(f"training the Rasa model {name} (inputs changed or no cached model) ...",
-          file=sys.stderr, flush=True)
-    cmd = [str(RASA_BIN), "train", "--config", config, "--domain", domain, "--data", data,
-           "--out", str(models), "--fixed-model-name", f"{name}-{model_hash}.partial"]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    print(
+        f"training the Rasa model {name} (inputs changed or no cached model) ...",
+        file=sys.stderr,
+        flush=True,
+    )
+    cmd = [
+        str(RASA_BIN),
+        "train",
+        "--config",
+        config,
+        "--domain",
+        domain,
+        "--data",
+        data,
+        "--out",
+        str(models),
+        "--fixed-model-name",
+        f"{name}-{model_hash}-partial",
+    ]
+    env = {**os.environ, **QUIET_RASA}
     done = subprocess.run(cmd, cwd=root, env=env)
-    partial = models / f"{name}-{model_hash}.partial.tar.gz"
+    partial = models / f"{name}-{model_hash}-partial.tar.gz"
     if done.returncode != 0 or not partial.exists():
         raise RasaTrainingError(f"rasa train failed (exit {done.returncode}) for {root / data}")
     shutil.move(partial, model)
@@ -73,8 +99,9 @@ def rasa_tracker_url(settings: Settings) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
-def process_environment(settings: Settings, model: Path, ports: dict[str, int] | None = None
-                        ) -> dict[str, str]:
+def process_environment(
+    settings: Settings, model: Path, ports: dict[str, int] | None = None
+) -> dict[str, str]:
     """Environment for the three processes: Rasa reads ${...} from endpoints.yml."""
     ports = ports or {}
     rasa_port = ports.get("rasa", settings.rasa_port)
@@ -91,9 +118,8 @@ def process_environment(settings: Settings, model: Path, ports: dict[str, int] |
         "PUENTE_TRACKER_URL": rasa_tracker_url(settings),
         "PUENTE_RASA_JWT_SECRET": settings.rasa_jwt_secret.get_secret_value(),
         "SANIC_HOST": settings.host,
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "PYTHONPATH": str(PROJECT_ROOT),
+        **QUIET_RASA,
     }
 
 
@@ -108,8 +134,9 @@ def setup_all(train: bool = True) -> Path | None:
     upgrade()
     with session_scope() as session:
         result = import_esco(session, settings.esco_dir)
-    print(f"ESCO v{result.version}: {'up to date' if result.skipped else 'imported'}",
-          file=sys.stderr)
+    print(
+        f"ESCO v{result.version}: {'up to date' if result.skipped else 'imported'}", file=sys.stderr
+    )
     from assistant.cli.skills_cmd import _progress_factory
 
     build_indexes(_progress_factory)

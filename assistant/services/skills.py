@@ -22,8 +22,11 @@ def _engine() -> SkillEngine:
         view,
         build_dir=settings.index_dir,
         cache_dir=settings.cache_dir,
-        models={"en": settings.embedding_model_en, "es": settings.embedding_model_es,
-                "pt": settings.embedding_model_es},
+        models={
+            "en": settings.embedding_model_en,
+            "es": settings.embedding_model_es,
+            "pt": settings.embedding_model_es,
+        },
         max_chars=settings.max_text_chars,
     )
 

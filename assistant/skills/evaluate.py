@@ -37,8 +37,9 @@ def load_items(path: Path, key: str = "skills", limit_per_lang: int | None = Non
         if limit_per_lang and counts.get(row["lang"], 0) >= limit_per_lang:
             continue
         counts[row["lang"]] = counts.get(row["lang"], 0) + 1
-        items.append(Item(row["id"], row["lang"], row["text"],
-                          frozenset(s["uri"] for s in row[key])))
+        items.append(
+            Item(row["id"], row["lang"], row["text"], frozenset(s["uri"] for s in row[key]))
+        )
     return items
 
 
@@ -68,19 +69,23 @@ def score_ranker(ranker: Ranker, items: list[Item], occupations: bool = False) -
     for item in items:
         ranked = ranker(item.text, item.lang)
         if occupations:
-            row = {"recall@1": recall_at_k(ranked, item.relevant, 1),
-                   "recall@10": recall_at_k(ranked, item.relevant, 10),
-                   "mrr": reciprocal_rank(ranked, item.relevant)}
+            row = {
+                "recall@1": recall_at_k(ranked, item.relevant, 1),
+                "recall@10": recall_at_k(ranked, item.relevant, 10),
+                "mrr": reciprocal_rank(ranked, item.relevant),
+            }
         else:
-            row = {"rp@5": rp_at_k(ranked, item.relevant, 5),
-                   "rp@10": rp_at_k(ranked, item.relevant, 10),
-                   "mrr": reciprocal_rank(ranked, item.relevant)}
+            row = {
+                "rp@5": rp_at_k(ranked, item.relevant, 5),
+                "rp@10": rp_at_k(ranked, item.relevant, 10),
+                "mrr": reciprocal_rank(ranked, item.relevant),
+            }
         per_lang.setdefault(item.lang, []).append(row)
         per_lang.setdefault("all", []).append(row)
     elapsed = time.perf_counter() - started
     result = {
-        lang: {metric: round(float(np.mean([r[metric] for r in rows])), 4)
-               for metric in rows[0]} | {"n": len(rows)}
+        lang: {metric: round(float(np.mean([r[metric] for r in rows])), 4) for metric in rows[0]}
+        | {"n": len(rows)}
         for lang, rows in per_lang.items()
     }
     result["ms_per_text"] = round(1000 * elapsed / max(1, len(items)), 1)
@@ -128,7 +133,8 @@ def compare_skill_rankers(engine, items: list[Item]) -> dict[str, dict]:
     rankers = {
         "puente": engine_ranker(engine),
         "bm25-labels": bm25_ranker(labels),
-        "minilm-labels": dense_label_ranker(engine.index("skill-labels", "minilm"),
-                                            get_embedder("minilm")),
+        "minilm-labels": dense_label_ranker(
+            engine.index("skill-labels", "minilm"), get_embedder("minilm")
+        ),
     }
     return {name: score_ranker(ranker, items) for name, ranker in rankers.items()}

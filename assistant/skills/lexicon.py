@@ -32,13 +32,56 @@ class Mention:
 def read_lexicon(path: Path) -> list[tuple[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh, delimiter="\t")
-        return [(row["term"].strip(), row["uri"].strip()) for row in reader
-                if row.get("term") and row.get("uri")]
+        return [
+            (row["term"].strip(), row["uri"].strip())
+            for row in reader
+            if row.get("term") and row.get("uri")
+        ]
+
+
+# Light suffix stripping, the same on lexicon terms and on text, so "arreglaba" meets
+# "arreglar" and "fixed bikes" meets "fix bike". Longest suffix first; stems keep 4+ letters.
+_SUFFIXES = {
+    "es": (
+        "abamos",
+        "iamos",
+        "aron",
+        "ieron",
+        "aban",
+        "ando",
+        "iendo",
+        "aste",
+        "iste",
+        "ian",
+        "aba",
+        "ar",
+        "er",
+        "ir",
+        "ia",
+        "as",
+        "os",
+        "es",
+        "a",
+        "o",
+        "e",
+        "s",
+    ),
+    "en": ("ings", "ing", "ied", "ies", "ed", "es", "s", "e"),
+}
+_SUFFIXES["pt"] = _SUFFIXES["es"]
+
+
+def stem(word: str, lang: str) -> str:
+    for suffix in _SUFFIXES.get(lang, ()):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
 
 
 def _fold_doc(doc: Doc) -> Doc:
+    lang = doc.lang_
     for token in doc:
-        token.norm_ = fold(token.text)
+        token.norm_ = stem(fold(token.text), lang)
     return doc
 
 
@@ -46,8 +89,12 @@ class MentionMatcher:
     """One matcher per language; lexicon terms are kept apart from ESCO labels so a match
     can say where it came from."""
 
-    def __init__(self, lang: str, esco_labels: dict[str, list[str]] | None = None,
-                 lexicon_dir: Path = LEXICON_DIR) -> None:
+    def __init__(
+        self,
+        lang: str,
+        esco_labels: dict[str, list[str]] | None = None,
+        lexicon_dir: Path = LEXICON_DIR,
+    ) -> None:
         self.lang = lang
         self._nlp = tokenizer(lang)
         self._matcher = PhraseMatcher(self._nlp.vocab, attr="NORM")

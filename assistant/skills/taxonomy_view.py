@@ -44,8 +44,15 @@ class TaxonomyView:
                 "the ESCO taxonomy is not in the database: run `assistant taxonomy import`"
             )
         skills = {
-            row.uri: SkillInfo(row.uri, row.preferred_label, row.kind, row.group_code,
-                               row.skill_type, tuple(row.alt_labels), row.description)
+            row.uri: SkillInfo(
+                row.uri,
+                row.preferred_label,
+                row.kind,
+                row.group_code,
+                row.skill_type,
+                tuple(row.alt_labels),
+                row.description,
+            )
             for row in session.scalars(select(m.EscoSkill))
         }
         occupations = {
@@ -53,10 +60,13 @@ class TaxonomyView:
             for row in session.scalars(select(m.EscoOccupation))
         }
         view = cls(version.fingerprint, skills, occupations)
-        for occ, skill, relation in session.execute(select(
-            m.EscoOccupationSkill.occupation_uri, m.EscoOccupationSkill.skill_uri,
-            m.EscoOccupationSkill.relation_type,
-        )):
+        for occ, skill, relation in session.execute(
+            select(
+                m.EscoOccupationSkill.occupation_uri,
+                m.EscoOccupationSkill.skill_uri,
+                m.EscoOccupationSkill.relation_type,
+            )
+        ):
             target = view.essential if relation == "essential" else view.optional
             target.setdefault(occ, []).append(skill)
         return view

@@ -14,14 +14,20 @@ _SPACES = re.compile(r"[ \t\f\v]+")
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 
 _STOPWORDS = {
-    "en": set("""the and i to of a in was for my on with at it as we they he she is were
-        had have did do be by from this that an or our their when but also used would so""".split()),
-    "es": set("""el la los las y de del que en a un una por con para mi mis me se lo le les
+    "en": set(
+        """the and i to of a in was for my on with at it as we they he she is were
+        had have did do be by from this that an or our their when but also used would so""".split()
+    ),
+    "es": set(
+        """el la los las y de del que en a un una por con para mi mis me se lo le les
         era fue hacía hice también pero como al su sus más muy ya yo trabajé trabajaba
-        estaba tenía cuando donde""".split()),
-    "pt": set("""o os as e de do da dos das que em um uma por com para meu minha eu se
+        estaba tenía cuando donde""".split()
+    ),
+    "pt": set(
+        """o os as e de do da dos das que em um uma por com para meu minha eu se
         não também mas como ao seu sua mais muito já fiz fazia trabalhei trabalhava
-        estava tinha quando onde você""".split()),
+        estava tinha quando onde você""".split()
+    ),
 }
 _MARKERS = {"es": set("ñ¿¡"), "pt": set("ãõç")}
 SUPPORTED = ("en", "es")

@@ -86,8 +86,9 @@ class VectorIndex:
         return cls(index, meta["keys"], meta["fields"], manifest)
 
 
-def save_index(folder: Path, vectors: np.ndarray, keys: list[str], fields: list[str],
-               manifest: dict) -> None:
+def save_index(
+    folder: Path, vectors: np.ndarray, keys: list[str], fields: list[str], manifest: dict
+) -> None:
     import faiss
 
     tmp = folder.with_name(folder.name + ".tmp")
@@ -134,8 +135,12 @@ def ensure_index(
     entries = make_entries()
     vectors, keys, fields = VectorIndex.build(entries, embedder, print_progress)
     manifest = {
-        "name": name, "model": embedder.name, "model_version": embedder.version,
-        "fingerprint": wanted, "count": len(keys), "dim": int(vectors.shape[1]),
+        "name": name,
+        "model": embedder.name,
+        "model_version": embedder.version,
+        "fingerprint": wanted,
+        "count": len(keys),
+        "dim": int(vectors.shape[1]),
         "build_seconds": round(time.perf_counter() - started, 1),
     }
     save_index(folder, vectors, keys, fields, manifest)

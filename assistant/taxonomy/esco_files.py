@@ -27,8 +27,14 @@ KNOWN_RELEASES: dict[str, dict[str, str]] = {
 
 # Columns each file must have (others are ignored, so newer releases still load).
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "skills": ("conceptUri", "preferredLabel", "altLabels", "description", "skillType",
-               "reuseLevel"),
+    "skills": (
+        "conceptUri",
+        "preferredLabel",
+        "altLabels",
+        "description",
+        "skillType",
+        "reuseLevel",
+    ),
     "occupations": ("conceptUri", "preferredLabel", "altLabels", "description", "iscoGroup"),
     "skillGroups": ("conceptUri", "preferredLabel", "code"),
     "skillsHierarchy": ("Level 0 URI", "Level 0 code", "Level 1 URI", "Level 1 code"),
@@ -44,11 +50,15 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "broaderRelationsOccPillar": ("conceptUri", "conceptType", "broaderUri", "broaderType"),
 }
 LANGUAGE_NEUTRAL = {
-    "occupationSkillRelations", "skillSkillRelations", "broaderRelationsSkillPillar",
+    "occupationSkillRelations",
+    "skillSkillRelations",
+    "broaderRelationsSkillPillar",
     "broaderRelationsOccPillar",
 }
-ZIP_KINDS = (("relations", re.compile(r"relations|classification\s*-\s*-", re.I)),
-             ("classification", re.compile(r"classification", re.I)))
+ZIP_KINDS = (
+    ("relations", re.compile(r"relations|classification\s*-\s*-", re.I)),
+    ("classification", re.compile(r"classification", re.I)),
+)
 _VERSION_RE = re.compile(r"v?(\d+\.\d+(?:\.\d+)?)")
 
 
@@ -107,7 +117,9 @@ def _read_csv(stream, name: str, where: str) -> Iterator[dict[str, str]]:
     try:
         for line_no, row in enumerate(reader, start=2):
             if None in row:
-                raise TaxonomyImportError(f"{where}: line {line_no} has more fields than the header")
+                raise TaxonomyImportError(
+                    f"{where}: line {line_no} has more fields than the header"
+                )
             yield row
     except csv.Error as exc:
         raise TaxonomyImportError(f"{where}: malformed CSV ({exc})") from exc
@@ -173,7 +185,9 @@ def open_release(source_dir: Path, language: str = "en", version: str | None = N
     if missing:
         raise TaxonomyImportError(
             f"{source_dir}: the ESCO release is incomplete, missing "
-            + ", ".join(f"{n}{'' if n in LANGUAGE_NEUTRAL else '_' + language}.csv" for n in missing)
+            + ", ".join(
+                f"{n}{'' if n in LANGUAGE_NEUTRAL else '_' + language}.csv" for n in missing
+            )
         )
     return release
 

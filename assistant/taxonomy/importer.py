@@ -27,8 +27,15 @@ COLLECTION_FILES = {
     "language": "languageSkillsCollection",
 }
 TABLES_IN_DELETE_ORDER = (
-    m.EscoOccupationSkill, m.EscoSkillRelation, m.EscoBroaderRelation, m.EscoCollectionMember,
-    m.EscoSkillHierarchy, m.EscoSkillGroup, m.EscoSkill, m.EscoOccupation, m.EscoIscoGroup,
+    m.EscoOccupationSkill,
+    m.EscoSkillRelation,
+    m.EscoBroaderRelation,
+    m.EscoCollectionMember,
+    m.EscoSkillHierarchy,
+    m.EscoSkillGroup,
+    m.EscoSkill,
+    m.EscoOccupation,
+    m.EscoIscoGroup,
 )
 BATCH = 5000
 Progress = Callable[[str, int], None]
@@ -69,25 +76,29 @@ def parse_release(release: EscoRelease, progress: Progress) -> ParsedRelease:
     where = release.describe
 
     for i, row in enumerate(release.rows("skills"), start=2):
-        p.skills.append({
-            "uri": _require_uri(row["conceptUri"], where("skills"), i),
-            "preferred_label": row["preferredLabel"].strip(),
-            "alt_labels": split_labels(row["altLabels"]),
-            "hidden_labels": split_labels(row.get("hiddenLabels", "")),
-            "description": (row["description"] or "").strip(),
-            "skill_type": row["skillType"].strip(),
-            "reuse_level": row["reuseLevel"].strip(),
-            "status": row.get("status", "").strip(),
-        })
+        p.skills.append(
+            {
+                "uri": _require_uri(row["conceptUri"], where("skills"), i),
+                "preferred_label": row["preferredLabel"].strip(),
+                "alt_labels": split_labels(row["altLabels"]),
+                "hidden_labels": split_labels(row.get("hiddenLabels", "")),
+                "description": (row["description"] or "").strip(),
+                "skill_type": row["skillType"].strip(),
+                "reuse_level": row["reuseLevel"].strip(),
+                "status": row.get("status", "").strip(),
+            }
+        )
     progress("skills", len(p.skills))
 
     for i, row in enumerate(release.rows("skillGroups"), start=2):
-        p.groups.append({
-            "uri": _require_uri(row["conceptUri"], where("skillGroups"), i),
-            "code": row["code"].strip(),
-            "preferred_label": row["preferredLabel"].strip(),
-            "description": (row.get("description") or "").strip(),
-        })
+        p.groups.append(
+            {
+                "uri": _require_uri(row["conceptUri"], where("skillGroups"), i),
+                "code": row["code"].strip(),
+                "preferred_label": row["preferredLabel"].strip(),
+                "description": (row.get("description") or "").strip(),
+            }
+        )
     progress("skill groups", len(p.groups))
 
     seen_nodes: set[str] = set()
@@ -99,11 +110,15 @@ def parse_release(release: EscoRelease, progress: Progress) -> ParsedRelease:
                 break
             if uri not in seen_nodes:
                 seen_nodes.add(uri)
-                p.hierarchy.append({
-                    "level": level, "uri": uri, "code": row.get(f"Level {level} code", "").strip(),
-                    "label": row.get(f"Level {level} preferred term", "").strip(),
-                    "parent_uri": parent,
-                })
+                p.hierarchy.append(
+                    {
+                        "level": level,
+                        "uri": uri,
+                        "code": row.get(f"Level {level} code", "").strip(),
+                        "label": row.get(f"Level {level} preferred term", "").strip(),
+                        "parent_uri": parent,
+                    }
+                )
             parent = uri
     progress("hierarchy nodes", len(p.hierarchy))
 
@@ -113,23 +128,28 @@ def parse_release(release: EscoRelease, progress: Progress) -> ParsedRelease:
         progress(f"{name} collection", len(uris))
 
     for i, row in enumerate(release.rows("occupations"), start=2):
-        p.occupations.append({
-            "uri": _require_uri(row["conceptUri"], where("occupations"), i),
-            "code": (row.get("code") or "").strip(),
-            "isco_group": row["iscoGroup"].strip(),
-            "preferred_label": row["preferredLabel"].strip(),
-            "alt_labels": split_labels(row["altLabels"]),
-            "hidden_labels": split_labels(row.get("hiddenLabels", "")),
-            "description": (row["description"] or "").strip(),
-        })
+        p.occupations.append(
+            {
+                "uri": _require_uri(row["conceptUri"], where("occupations"), i),
+                "code": (row.get("code") or "").strip(),
+                "isco_group": row["iscoGroup"].strip(),
+                "preferred_label": row["preferredLabel"].strip(),
+                "alt_labels": split_labels(row["altLabels"]),
+                "hidden_labels": split_labels(row.get("hiddenLabels", "")),
+                "description": (row["description"] or "").strip(),
+            }
+        )
     progress("occupations", len(p.occupations))
 
     for i, row in enumerate(release.rows("ISCOGroups"), start=2):
-        p.isco.append({
-            "uri": _require_uri(row["conceptUri"], where("ISCOGroups"), i),
-            "code": row["code"].strip(), "preferred_label": row["preferredLabel"].strip(),
-            "description": (row.get("description") or "").strip(),
-        })
+        p.isco.append(
+            {
+                "uri": _require_uri(row["conceptUri"], where("ISCOGroups"), i),
+                "code": row["code"].strip(),
+                "preferred_label": row["preferredLabel"].strip(),
+                "description": (row.get("description") or "").strip(),
+            }
+        )
     progress("ISCO groups", len(p.isco))
 
     for i, row in enumerate(release.rows("occupationSkillRelations"), start=2):
@@ -138,31 +158,46 @@ def parse_release(release: EscoRelease, progress: Progress) -> ParsedRelease:
             raise TaxonomyImportError(
                 f"{where('occupationSkillRelations')}: row {i} has relation type {relation!r}"
             )
-        p.occupation_skills.append({
-            "occupation_uri": _require_uri(row["occupationUri"], where("occupationSkillRelations"), i),
-            "skill_uri": _require_uri(row["skillUri"], where("occupationSkillRelations"), i),
-            "relation_type": relation, "skill_type": row["skillType"].strip(),
-        })
+        p.occupation_skills.append(
+            {
+                "occupation_uri": _require_uri(
+                    row["occupationUri"], where("occupationSkillRelations"), i
+                ),
+                "skill_uri": _require_uri(row["skillUri"], where("occupationSkillRelations"), i),
+                "relation_type": relation,
+                "skill_type": row["skillType"].strip(),
+            }
+        )
     progress("occupation-skill relations", len(p.occupation_skills))
 
     for i, row in enumerate(release.rows("skillSkillRelations"), start=2):
-        p.skill_relations.append({
-            "original_uri": _require_uri(row["originalSkillUri"], where("skillSkillRelations"), i),
-            "related_uri": _require_uri(row["relatedSkillUri"], where("skillSkillRelations"), i),
-            "relation_type": row["relationType"].strip(),
-        })
+        p.skill_relations.append(
+            {
+                "original_uri": _require_uri(
+                    row["originalSkillUri"], where("skillSkillRelations"), i
+                ),
+                "related_uri": _require_uri(
+                    row["relatedSkillUri"], where("skillSkillRelations"), i
+                ),
+                "relation_type": row["relationType"].strip(),
+            }
+        )
     progress("skill-skill relations", len(p.skill_relations))
 
-    for pillar, filename in (("skill", "broaderRelationsSkillPillar"),
-                             ("occupation", "broaderRelationsOccPillar")):
+    for pillar, filename in (
+        ("skill", "broaderRelationsSkillPillar"),
+        ("occupation", "broaderRelationsOccPillar"),
+    ):
         for i, row in enumerate(release.rows(filename), start=2):
-            p.broader.append({
-                "pillar": pillar,
-                "concept_uri": _require_uri(row["conceptUri"], where(filename), i),
-                "broader_uri": _require_uri(row["broaderUri"], where(filename), i),
-                "concept_type": row["conceptType"].strip(),
-                "broader_type": row["broaderType"].strip(),
-            })
+            p.broader.append(
+                {
+                    "pillar": pillar,
+                    "concept_uri": _require_uri(row["conceptUri"], where(filename), i),
+                    "broader_uri": _require_uri(row["broaderUri"], where(filename), i),
+                    "concept_type": row["conceptType"].strip(),
+                    "broader_type": row["broaderType"].strip(),
+                }
+            )
     progress("broader relations", len(p.broader))
 
     _check_and_classify(p, release)
@@ -171,7 +206,9 @@ def parse_release(release: EscoRelease, progress: Progress) -> ParsedRelease:
 
 def _check_and_classify(p: ParsedRelease, release: EscoRelease) -> None:
     if not p.skills or not p.occupations or not p.occupation_skills:
-        raise TaxonomyImportError(f"{release.source_dir}: skills, occupations or relations are empty")
+        raise TaxonomyImportError(
+            f"{release.source_dir}: skills, occupations or relations are empty"
+        )
     skill_uris = {s["uri"] for s in p.skills}
     if len(skill_uris) != len(p.skills):
         raise TaxonomyImportError(f"{release.describe('skills')}: duplicate concept URIs")
@@ -199,8 +236,11 @@ def _check_and_classify(p: ParsedRelease, release: EscoRelease) -> None:
             parents = broader.setdefault(node["uri"], [])
             if node["parent_uri"] not in parents:
                 parents.append(node["parent_uri"])
-    t_groups = {n["uri"]: (n["code"], n["label"]) for n in p.hierarchy
-                if n["code"].startswith("T") and n["level"] > 0}
+    t_groups = {
+        n["uri"]: (n["code"], n["label"])
+        for n in p.hierarchy
+        if n["code"].startswith("T") and n["level"] > 0
+    }
     labels = {s["uri"]: s["preferred_label"] for s in p.skills}
     collections: dict[str, set[str]] = {}
     for member in p.members:
@@ -238,15 +278,18 @@ def import_esco(
     if existing and existing.fingerprint == release.fingerprint and not force:
         has_rows = session.scalar(select(func.count()).select_from(m.EscoSkill))
         if has_rows:
-            return ImportResult(existing.version, existing.language, True, existing.counts,
-                                existing.notes)
+            return ImportResult(
+                existing.version, existing.language, True, existing.counts, existing.notes
+            )
 
     parsed = parse_release(release, progress)
     counts = {
-        "skills": len(parsed.skills), "occupations": len(parsed.occupations),
+        "skills": len(parsed.skills),
+        "occupations": len(parsed.occupations),
         "occupation_skill_relations": len(parsed.occupation_skills),
         "skill_skill_relations": len(parsed.skill_relations),
-        "broader_relations": len(parsed.broader), "skill_groups": len(parsed.groups),
+        "broader_relations": len(parsed.broader),
+        "skill_groups": len(parsed.groups),
         "isco_groups": len(parsed.isco),
         "skills_by_kind": count_by(_classes(parsed), "kind"),
         "skills_by_group": count_by(_classes(parsed), "group_code"),
@@ -255,19 +298,29 @@ def import_esco(
     for model in TABLES_IN_DELETE_ORDER:
         session.execute(delete(model))
     for model, rows in (
-        (m.EscoSkill, parsed.skills), (m.EscoSkillGroup, parsed.groups),
-        (m.EscoSkillHierarchy, parsed.hierarchy), (m.EscoCollectionMember, parsed.members),
-        (m.EscoOccupation, parsed.occupations), (m.EscoIscoGroup, parsed.isco),
+        (m.EscoSkill, parsed.skills),
+        (m.EscoSkillGroup, parsed.groups),
+        (m.EscoSkillHierarchy, parsed.hierarchy),
+        (m.EscoCollectionMember, parsed.members),
+        (m.EscoOccupation, parsed.occupations),
+        (m.EscoIscoGroup, parsed.isco),
         (m.EscoOccupationSkill, parsed.occupation_skills),
-        (m.EscoSkillRelation, parsed.skill_relations), (m.EscoBroaderRelation, parsed.broader),
+        (m.EscoSkillRelation, parsed.skill_relations),
+        (m.EscoBroaderRelation, parsed.broader),
     ):
         _bulk_insert(session, model, rows)
         progress(f"wrote {model.__tablename__}", len(rows))
-    session.add(m.TaxonomyVersion(
-        version=release.version, language=language, source_dir=str(source_dir),
-        fingerprint=release.fingerprint, imported_at=datetime.now(UTC), counts=counts,
-        notes=parsed.notes,
-    ))
+    session.add(
+        m.TaxonomyVersion(
+            version=release.version,
+            language=language,
+            source_dir=str(source_dir),
+            fingerprint=release.fingerprint,
+            imported_at=datetime.now(UTC),
+            counts=counts,
+            notes=parsed.notes,
+        )
+    )
     return ImportResult(release.version, language, False, counts, parsed.notes)
 
 

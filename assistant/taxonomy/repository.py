@@ -17,14 +17,21 @@ def taxonomy_stats(session: Session) -> dict | None:
     version = current_version(session)
     if version is None:
         return None
-    by_kind = dict(session.execute(
-        select(m.EscoSkill.kind, func.count()).group_by(m.EscoSkill.kind).order_by(m.EscoSkill.kind)
-    ).all())
-    by_group = dict(session.execute(
-        select(m.EscoSkill.group_code, func.count())
-        .where(m.EscoSkill.kind != "specific")
-        .group_by(m.EscoSkill.group_code).order_by(m.EscoSkill.group_code)
-    ).all())
+    by_kind = dict(
+        session.execute(
+            select(m.EscoSkill.kind, func.count())
+            .group_by(m.EscoSkill.kind)
+            .order_by(m.EscoSkill.kind)
+        ).all()
+    )
+    by_group = dict(
+        session.execute(
+            select(m.EscoSkill.group_code, func.count())
+            .where(m.EscoSkill.kind != "specific")
+            .group_by(m.EscoSkill.group_code)
+            .order_by(m.EscoSkill.group_code)
+        ).all()
+    )
     return {
         "version": version.version,
         "language": version.language,

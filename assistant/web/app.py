@@ -50,8 +50,11 @@ class ExtractResponse(BaseModel):
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(title="Puente", version="0.1.0",
-                  description="Career guidance: everyday work to ESCO skills. " + ESCO_ATTRIBUTION)
+    app = FastAPI(
+        title="Puente",
+        version="0.1.0",
+        description="Career guidance: everyday work to ESCO skills. " + ESCO_ATTRIBUTION,
+    )
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> str:
@@ -74,8 +77,9 @@ def create_app() -> FastAPI:
 
         def run() -> dict:
             engine = get_skill_engine()
-            return engine.extract(body.text, language=body.lang, top=body.top,
-                                  cutoff=body.cutoff).as_dict(body.top)
+            return engine.extract(
+                body.text, language=body.lang, top=body.top, cutoff=body.cutoff
+            ).as_dict(body.top)
 
         try:
             return await asyncio.get_running_loop().run_in_executor(None, run)

@@ -24,7 +24,10 @@ class ActionSetSlot(Action):
     def run(self, dispatcher, tracker, domain):
         dispatcher.utter_message(
             text="Pick one",
-            buttons=[{"title": "Red", "payload": "/set_slot"}, {"title": "Blue", "payload": "/custom"}],
+            buttons=[
+                {"title": "Red", "payload": "/set_slot"},
+                {"title": "Blue", "payload": "/custom"},
+            ],
         )
         return [SlotSet("color", "blue")]
 

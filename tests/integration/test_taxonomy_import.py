@@ -35,12 +35,18 @@ def test_release_counts_are_the_official_ones(esco_db):
 
 def test_every_skill_is_classified_with_a_group(esco_db):
     with session_scope() as session:
-        kinds = dict(session.execute(
-            select(m.EscoSkill.kind, func.count()).group_by(m.EscoSkill.kind)).all())
-        ungrouped = _count(session, select(m.EscoSkill).where(
-            m.EscoSkill.kind != "specific", m.EscoSkill.group_code == "").subquery())
-        till = session.scalars(select(m.EscoSkill).where(
-            m.EscoSkill.preferred_label == "show initiative")).one()
+        kinds = dict(
+            session.execute(select(m.EscoSkill.kind, func.count()).group_by(m.EscoSkill.kind)).all()
+        )
+        ungrouped = _count(
+            session,
+            select(m.EscoSkill)
+            .where(m.EscoSkill.kind != "specific", m.EscoSkill.group_code == "")
+            .subquery(),
+        )
+        till = session.scalars(
+            select(m.EscoSkill).where(m.EscoSkill.preferred_label == "show initiative")
+        ).one()
     assert set(kinds) == {"transversal", "digital", "specific"}
     assert sum(kinds.values()) == 13_896
     assert ungrouped == 0
@@ -49,12 +55,19 @@ def test_every_skill_is_classified_with_a_group(esco_db):
 
 def test_stats_cli_prints_the_counts_as_json(esco_db):
     # WHEN the CLI runs against the same database
-    done = subprocess.run([str(ROOT / ".venv/bin/assistant"), "taxonomy", "stats", "--json"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/assistant"), "taxonomy", "stats", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     stats = json.loads(done.stdout)
     # THEN
     assert (stats["skills"], stats["occupations"], stats["occupation_skill_relations"]) == (
-        13_896, 3_007, 123_855)
+        13_896,
+        3_007,
+        123_855,
+    )
     assert sum(stats["skills_by_kind"].values()) == 13_896
 
 

@@ -24,11 +24,23 @@ def stack(esco_db, tmp_root):
     settings = get_settings()
     model = ensure_rasa_model(settings)
     stack = make_stack(settings, model, tmp_root / "logs-skeleton")
-    stack.start("action", [str(ROOT / ".venv/bin/python"), "-m", "actions",
-                           "--port", str(stack.ports["action"])])
+    stack.start(
+        "action",
+        [str(ROOT / ".venv/bin/python"), "-m", "actions", "--port", str(stack.ports["action"])],
+    )
     stack.start("rasa", rasa_command(stack, model))
-    stack.start("web", [str(ROOT / ".venv/bin/uvicorn"), "assistant.web.app:create_app",
-                        "--factory", "--host", "127.0.0.1", "--port", str(stack.ports["web"])])
+    stack.start(
+        "web",
+        [
+            str(ROOT / ".venv/bin/uvicorn"),
+            "assistant.web.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(stack.ports["web"]),
+        ],
+    )
     try:
         stack.wait_http("action", "/health")
         stack.wait_http("rasa", "/")
@@ -39,8 +51,11 @@ def stack(esco_db, tmp_root):
 
 
 def say(stack, sender: str, message: str) -> list[dict]:
-    response = httpx.post(stack.url("rasa") + "/webhooks/rest/webhook",
-                          json={"sender": sender, "message": message}, timeout=60)
+    response = httpx.post(
+        stack.url("rasa") + "/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=60,
+    )
     assert response.status_code == 200
     return response.json()
 
@@ -64,10 +79,14 @@ def test_experience_is_turned_into_skills_through_the_action_server(stack, esco_
     deadline = time.monotonic() + 10
     while True:
         with engine.connect() as conn:
-            rows = conn.execute(text(
-                "SELECT type_name, action_name, data FROM events WHERE sender_id = :s"),
-                {"s": "skeleton-2"}).all()
-        if any(r.action_name == "action_extract_skills" for r in rows) or time.monotonic() > deadline:
+            rows = conn.execute(
+                text("SELECT type_name, action_name, data FROM events WHERE sender_id = :s"),
+                {"s": "skeleton-2"},
+            ).all()
+        if (
+            any(r.action_name == "action_extract_skills" for r in rows)
+            or time.monotonic() > deadline
+        ):
             break
         time.sleep(0.5)
     assert any(r.action_name == "action_extract_skills" for r in rows)
@@ -83,8 +102,11 @@ def test_spanish_experience(stack):
 def test_rasa_http_api_needs_the_jwt(stack):
     url = stack.url("rasa") + "/conversations/skeleton-1/tracker"
     assert httpx.get(url, timeout=10).status_code == 401
-    token = jwt.encode({"user": {"username": "puente", "role": "admin"}},
-                       stack.env["PUENTE_RASA_JWT_SECRET"], algorithm="HS256")
+    token = jwt.encode(
+        {"user": {"username": "puente", "role": "admin"}},
+        stack.env["PUENTE_RASA_JWT_SECRET"],
+        algorithm="HS256",
+    )
     ok = httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert ok.status_code == 200
     assert ok.json()["sender_id"] == "skeleton-1"
@@ -93,8 +115,11 @@ def test_rasa_http_api_needs_the_jwt(stack):
 def test_web_app_home_and_extract_api(stack):
     home = httpx.get(stack.url("web") + "/", timeout=10)
     assert "ESCO classification of the European Commission" in home.text
-    result = httpx.post(stack.url("web") + "/api/v1/skills/extract",
-                        json={"text": "I did the accounts of the shop in Excel"}, timeout=60)
+    result = httpx.post(
+        stack.url("web") + "/api/v1/skills/extract",
+        json={"text": "I did the accounts of the shop in Excel"},
+        timeout=60,
+    )
     assert result.status_code == 200
     labels = [s["label"] for s in result.json()["skills"]]
     assert "use spreadsheets software" in labels

@@ -14,11 +14,19 @@ def test_nearest_transversal_group_wins():
 def test_kinds_follow_collections_and_reuse_level():
     # GIVEN a digital skill under a DigComp area, a transversal one, a language skill,
     # a sector-specific skill that hangs under a transversal group, and a plain one
-    skills = {"html": "sector-specific", "d:root3": "cross-sector", "listen": "transversal",
-              "speak-es": "transversal", "weigh-aircraft": "occupation-specific",
-              "bake": "sector-specific"}
-    collections = {"digital": {"html"}, "digcomp": {"d:root3", "d:root4"},
-                   "transversal": {"listen"}}
+    skills = {
+        "html": "sector-specific",
+        "d:root3": "cross-sector",
+        "listen": "transversal",
+        "speak-es": "transversal",
+        "weigh-aircraft": "occupation-specific",
+        "bake": "sector-specific",
+    }
+    collections = {
+        "digital": {"html"},
+        "digcomp": {"d:root3", "d:root4"},
+        "transversal": {"listen"},
+    }
     broader = {"html": ["d:root3"], "listen": ["g:T4.1"], "weigh-aircraft": ["g:T4.1"]}
     # WHEN classified
     result = classify_skills(skills, collections, broader, T_GROUPS, LABELS)

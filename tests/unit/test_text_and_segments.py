@@ -44,13 +44,18 @@ def test_non_string_is_refused():
 
 def test_segments_split_task_lists_and_keep_offsets():
     # GIVEN a narrative with a list of tasks and filler
-    text = "Hola. Hacía los pedidos por WhatsApp y llevaba las cuentas. También cuidaba a mi abuela."
+    text = (
+        "Hola. Hacía los pedidos por WhatsApp y llevaba las cuentas. También cuidaba a mi abuela."
+    )
     # WHEN segmented
     segments = segment(text, "es")
     # THEN each task is its own segment, offsets point into the text, filler is gone
     assert [s.text.rstrip(".") for s in segments] == [
-        "Hacía los pedidos por WhatsApp", "llevaba las cuentas", "cuidaba a mi abuela"]
-    assert all(text[s.start:s.end] == s.text for s in segments)
+        "Hacía los pedidos por WhatsApp",
+        "llevaba las cuentas",
+        "cuidaba a mi abuela",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in segments)
 
 
 def test_noun_lists_are_not_split():
