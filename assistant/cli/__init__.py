@@ -26,11 +26,19 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def _register() -> None:
-    from assistant.cli import db_cmd, evaluate_cmd, run_cmd, skills_cmd, taxonomy_cmd
+    from assistant.cli import (
+        catalogue_cmd,
+        db_cmd,
+        evaluate_cmd,
+        run_cmd,
+        skills_cmd,
+        taxonomy_cmd,
+    )
 
     app.add_typer(taxonomy_cmd.app, name="taxonomy")
     app.add_typer(db_cmd.app, name="db")
     app.add_typer(evaluate_cmd.app, name="evaluate")
+    app.add_typer(catalogue_cmd.app, name="catalogue")
     skills_cmd.register(app)
     run_cmd.register(app)
 

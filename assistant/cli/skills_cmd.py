@@ -16,10 +16,12 @@ from assistant.errors import InputTextError
 def _progress_factory(label: str):
     from tqdm import tqdm
 
-    bar = tqdm(desc=label, unit="text", file=sys.stderr)
+    bars = []  # created on the first update, so an index that is up to date prints nothing
 
     def update(done: int, total: int) -> None:
-        bar.total = total
+        if not bars:
+            bars.append(tqdm(desc=label, unit="text", total=total, file=sys.stderr))
+        bar = bars[0]
         bar.n = done
         bar.refresh()
         if done >= total:

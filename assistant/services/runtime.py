@@ -140,4 +140,28 @@ def setup_all(train: bool = True) -> Path | None:
     from assistant.cli.skills_cmd import _progress_factory
 
     build_indexes(_progress_factory)
+    setup_demo_catalogue(settings, _progress_factory)
     return ensure_rasa_model(settings) if train else None
+
+
+DEMO_CATALOGUE = PROJECT_ROOT / "catalogue_index" / "sources" / "demo_catalogue.jsonl"
+
+
+def setup_demo_catalogue(settings: Settings, progress_factory=None) -> None:
+    """Import (and tag) the demo catalogue when it is missing or changed; index the offers."""
+    from assistant.catalogue.service import import_file, offer_index
+    from assistant.db.session import session_scope
+    from assistant.services.skills import get_skill_engine
+
+    with session_scope() as session:
+        outcome = import_file(
+            session, DEMO_CATALOGUE, get_skill_engine(), source="demo", only_if_changed=True
+        )
+    print(
+        f"demo catalogue: {'up to date' if outcome.skipped else 'imported'} "
+        f"({outcome.counts.get('valid', 0)} offers)",
+        file=sys.stderr,
+    )
+    with session_scope() as session:
+        progress = progress_factory("offers index") if progress_factory else None
+        offer_index(session, settings.index_dir, settings.cache_dir, progress)
