@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.catalogue.formats import RawRecord
-from assistant.catalogue.formats.elm import (
+from assistant.catalogue.formats._jsonld import (
     as_list,
     country_code,
     currency_code,
