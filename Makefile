@@ -26,7 +26,7 @@ test: setup lint
 	$(VENV)/pytest
 
 bench: setup
-	$(VENV)/pytest -m slow -s
+	$(VENV)/assistant bench
 
 clean-build:
 	rm -rf catalogue_index/build var/bench

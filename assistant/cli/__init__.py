@@ -30,6 +30,7 @@ def _register() -> None:
         catalogue_cmd,
         db_cmd,
         evaluate_cmd,
+        goals_cmd,
         run_cmd,
         skills_cmd,
         taxonomy_cmd,
@@ -41,6 +42,7 @@ def _register() -> None:
     app.add_typer(catalogue_cmd.app, name="catalogue")
     skills_cmd.register(app)
     run_cmd.register(app)
+    goals_cmd.register(app)
 
 
 def main() -> None:

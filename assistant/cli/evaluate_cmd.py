@@ -36,3 +36,20 @@ def skills(
         emit_json(results)
     else:
         _table(results, ("rp@5", "rp@10", "mrr"))
+
+
+@app.command("occupations")
+def occupations(as_json: bool = typer.Option(False, "--json")) -> None:
+    """recall@1, recall@10 and MRR on the labelled informal job titles."""
+    from assistant.services.skills import get_occupation_search
+    from assistant.skills.evaluate import DEVSET_DIR, load_items, score_ranker
+
+    search = get_occupation_search()
+    items = load_items(DEVSET_DIR / "occupations.jsonl", "occupations")
+    result = score_ranker(
+        lambda text, lang: [h.uri for h in search.search(text, top=10)], items, occupations=True
+    )
+    if as_json:
+        emit_json(result)
+    else:
+        _table({"puente": result}, ("recall@1", "recall@10", "mrr"))

@@ -46,6 +46,15 @@ def run() -> None:
     sys.exit(manager.returncode)
 
 
+def bench() -> None:
+    """Measure quality, speed and footprint; write docs/benchmarks.md and var/bench/latest.json."""
+    from assistant.bench import run_bench, write_report
+
+    latest, report = write_report(run_bench())
+    typer.echo(f"wrote {latest} and {report}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("setup")(setup)
     app.command("run")(run)
+    app.command("bench")(bench)

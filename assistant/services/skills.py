@@ -10,7 +10,7 @@ from assistant.db.session import session_scope
 from assistant.skills.engine import SkillEngine
 from assistant.skills.taxonomy_view import TaxonomyView
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # get_occupation_search() calls get_skill_engine()
 
 
 @functools.cache
@@ -45,3 +45,15 @@ def build_indexes(progress_factory=None) -> dict[str, int]:
             progress = progress_factory(f"{name} index ({model})") if progress_factory else None
             sizes[f"{name}-{model}"] = len(engine.index(name, model, progress))
     return sizes
+
+
+@functools.cache
+def _occupation_search():
+    from assistant.goals.occupations import OccupationSearch
+
+    return OccupationSearch(get_skill_engine())
+
+
+def get_occupation_search():
+    with _lock:
+        return _occupation_search()

@@ -1,0 +1,219 @@
+"""`assistant bench` / `make bench`: quality, speed and footprint, side by side with baselines.
+
+Writes var/bench/latest.json (machine-readable) and docs/benchmarks.md (tables and a plot).
+Sections not built yet say so instead of being left out.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from assistant.config import PROJECT_ROOT, get_settings
+
+LATENCY_TEXTS = {
+    "en-1": "I fixed bikes for my neighbours.",
+    "en-5": "I worked at a supermarket for two years. I ran the till and did the closing. "
+    "I showed the new girls how to use the scanner. I also stocked shelves and checked expiry "
+    "dates. On weekends I posted offers on the shop's Facebook page.",
+    "es-1": "Arreglaba bicicletas para mis vecinos.",
+    "es-5": "Trabajé dos años en un almacén. Atendía la caja y hacía el cierre del día. Les "
+    "enseñaba a las nuevas a usar el lector. También reponía mercadería y revisaba fechas de "
+    "vencimiento. Los fines de semana subía las ofertas a la página de Facebook.",
+}
+
+
+def _percentiles(samples: list[float]) -> dict:
+    return {
+        "p50_ms": round(float(np.percentile(samples, 50)), 1),
+        "p95_ms": round(float(np.percentile(samples, 95)), 1),
+        "n": len(samples),
+    }
+
+
+def skill_latency(engine, repeats: int = 40) -> dict:
+    out = {}
+    for name, text in LATENCY_TEXTS.items():
+        for _ in range(3):
+            engine.extract(text)
+        samples = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            engine.extract(text)
+            samples.append((time.perf_counter() - started) * 1000)
+        out[name] = _percentiles(samples)
+    return out
+
+
+def esco_import_seconds() -> float:
+    from assistant.db.migrate import upgrade
+    from assistant.db.session import session_scope
+    from assistant.taxonomy.importer import import_esco
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        upgrade(url)
+        started = time.perf_counter()
+        with session_scope(url) as session:
+            import_esco(session, get_settings().esco_dir, progress=lambda *_: None)
+        return round(time.perf_counter() - started, 1)
+
+
+def index_builds() -> dict:
+    out = {}
+    for manifest in sorted(get_settings().index_dir.glob("*/manifest.json")):
+        data = json.loads(manifest.read_text())
+        out[manifest.parent.name] = {"vectors": data["count"], "seconds": data["build_seconds"]}
+    return out
+
+
+def run_bench() -> dict:
+    from assistant.services.skills import get_occupation_search, get_skill_engine
+    from assistant.skills.evaluate import (
+        DEVSET_DIR,
+        compare_skill_rankers,
+        load_items,
+        score_ranker,
+    )
+
+    started = time.perf_counter()
+    engine = get_skill_engine()
+    engine.warm_up()
+    skills = compare_skill_rankers(engine, load_items(DEVSET_DIR / "skills.jsonl"))
+    search = get_occupation_search()
+    occupations = score_ranker(
+        lambda text, lang: [h.uri for h in search.search(text, top=10)],
+        load_items(DEVSET_DIR / "occupations.jsonl", "occupations"),
+        occupations=True,
+    )
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "cpus": _cpus()},
+        "skills_quality": skills,
+        "occupations_quality": occupations,
+        "skill_latency": skill_latency(engine),
+        "builds": {"esco_import_seconds": esco_import_seconds(), "indexes": index_builds()},
+        "peak_rss_mb": {
+            "bench_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        },
+        "not_measured_yet": [
+            "NLU intent F1 (conversation issue)",
+            "plan optimisation latency (plans issue)",
+            "REST turn latency at 1/10/50 users",
+            "Rasa training time and per-process RSS of the served stack",
+        ],
+    }
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+def write_report(result: dict, root: Path = PROJECT_ROOT) -> tuple[Path, Path]:
+    out_dir = get_settings().var_dir / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    latest = out_dir / "latest.json"
+    latest.write_text(json.dumps(result, indent=2))
+    docs = root / "docs"
+    plot = docs / "benchmarks-skills.png"
+    _plot(result["skills_quality"], plot)
+    (docs / "benchmarks.md").write_text(_markdown(result, plot.name))
+    return latest, docs / "benchmarks.md"
+
+
+def _plot(quality: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    langs = [lang for lang in ("en", "es", "pt") if lang in quality["puente"]]
+    systems = list(quality)
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    width = 0.8 / len(systems)
+    for i, system in enumerate(systems):
+        values = [quality[system][lang]["rp@10"] for lang in langs]
+        ax.bar(np.arange(len(langs)) + i * width, values, width, label=system)
+    ax.set_xticks(np.arange(len(langs)) + width * (len(systems) - 1) / 2, langs)
+    ax.set_ylabel("RP@10")
+    ax.set_title("Skill extraction on the development set")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _markdown(r: dict, plot_name: str) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `make bench` ({r['when']}, {r['machine']['cpus']} cores, "
+        f"{r['seconds']} s). Raw numbers: `var/bench/latest.json`.",
+        "",
+        "## Skill extraction quality (development set)",
+        "",
+        "| system | lang | RP@5 | RP@10 | MRR | n |",
+        "|---|---|---|---|---|---|",
+    ]
+    for system, per_lang in r["skills_quality"].items():
+        for lang in ("en", "es", "pt", "all"):
+            if lang in per_lang:
+                m = per_lang[lang]
+                lines.append(
+                    f"| {system} | {lang} | {m['rp@5']:.3f} | {m['rp@10']:.3f} | "
+                    f"{m['mrr']:.3f} | {m['n']} |"
+                )
+    lines += [
+        "",
+        f"![RP@10 by language]({plot_name})",
+        "",
+        "## Occupation search (informal job titles)",
+        "",
+        "| lang | recall@1 | recall@10 | MRR | n |",
+        "|---|---|---|---|---|",
+    ]
+    for lang in ("en", "es", "pt", "all"):
+        if lang in r["occupations_quality"]:
+            m = r["occupations_quality"][lang]
+            lines.append(
+                f"| {lang} | {m['recall@1']:.3f} | {m['recall@10']:.3f} | "
+                f"{m['mrr']:.3f} | {m['n']} |"
+            )
+    lines += [
+        "",
+        "## Skill extraction latency (warm, one process)",
+        "",
+        "| text | p50 | p95 | target p95 |",
+        "|---|---|---|---|",
+    ]
+    for name, m in r["skill_latency"].items():
+        target = "80 ms" if name.endswith("-5") else ""
+        lines.append(f"| {name} sentences | {m['p50_ms']} ms | {m['p95_ms']} ms | {target} |")
+    lines += [
+        "",
+        "## Builds",
+        "",
+        f"- ESCO import: {r['builds']['esco_import_seconds']} s",
+        *[
+            f"- index {name}: {v['vectors']:,} vectors, {v['seconds']} s"
+            for name, v in r["builds"]["indexes"].items()
+        ],
+        f"- peak RSS of the benchmark process: {r['peak_rss_mb']['bench_process']} MB",
+        "",
+        "## Not measured yet",
+        "",
+        *[f"- {item}" for item in r["not_measured_yet"]],
+        "",
+    ]
+    return "\n".join(lines)
