@@ -64,5 +64,72 @@ def occupations(
         typer.echo(f"{hit.score:.3f}  {hit.label}  {hit.uri}")
 
 
+def _resolve_occupation(value: str) -> str:
+    from assistant.services.skills import get_occupation_search
+
+    if value.startswith("http://data.europa.eu/esco/occupation/"):
+        return value
+    hits = get_occupation_search().search(value, top=1)
+    if not hits:
+        fail(f"no ESCO occupation found for {value!r}")
+    return hits[0].uri
+
+
+def gaps(
+    profile: Path = typer.Option(
+        ..., "--profile", help="Profile JSON or `assistant skills --json`"
+    ),
+    occupation: str = typer.Option(..., "--occupation", help="ESCO occupation URI or a job title"),
+    job_specific_first: bool = typer.Option(False, "--job-specific-first"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """What the target occupation needs that the profile does not cover, and why."""
+    from assistant.db.session import session_scope
+    from assistant.goals.gaps import GapAnalyser, read_profile
+    from assistant.services.skills import get_skill_engine
+
+    uris = read_profile(profile)
+    target = _resolve_occupation(occupation)
+    with session_scope() as session:
+        report = GapAnalyser(session, get_skill_engine()).analyse(uris, target, job_specific_first)
+    data = report.as_dict()
+    if as_json:
+        emit_json(data)
+        return
+    c = data["coverage"]
+    typer.echo(
+        f"{data['occupation']['label']}: {c['essential_covered']}/{c['essential_total']} "
+        f"essential skills covered"
+    )
+    for gap in report.gaps[:25]:
+        typer.echo(
+            f"  {gap.priority:.2f}  [{gap.kind}{' ' + gap.group if gap.group else ''}] "
+            f"{gap.label}{'' if gap.essential else ' (optional)'}"
+        )
+    typer.echo(data["attribution"])
+
+
+def close_jobs(
+    profile: Path = typer.Option(..., "--profile"),
+    top: int = typer.Option(10, "--top", min=1, max=100),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Occupations whose essential skills the profile already covers most."""
+    from assistant.db.session import session_scope
+    from assistant.goals.gaps import GapAnalyser, read_profile
+    from assistant.services.skills import get_skill_engine
+
+    uris = read_profile(profile)
+    with session_scope() as session:
+        ranked = GapAnalyser(session, get_skill_engine()).close_occupations(uris, top)
+    if as_json:
+        emit_json({"occupations": ranked})
+        return
+    for r in ranked:
+        typer.echo(f"{r['covered_share']:.0%}  {r['label']}  ({r['covered']}/{r['essential']})")
+
+
 def register(app: typer.Typer) -> None:
     app.command("occupations")(occupations)
+    app.command("gaps")(gaps)
+    app.command("close-jobs")(close_jobs)

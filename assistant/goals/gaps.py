@@ -1,0 +1,207 @@
+"""Skill gaps: what a target occupation needs that a profile does not cover.
+
+A required skill counts as covered by the same skill, by a narrower or broader skill in ESCO's
+hierarchy, by an ESCO skill-skill relation, or by a semantically equivalent skill (label
+embeddings above a calibrated similarity). Each gap says its kind, whether it is essential,
+its priority and why. Transversal and digital gaps come first unless asked otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.db import taxonomy_models as m
+from assistant.errors import PuenteError
+
+SEMANTIC_THRESHOLD = 0.8  # MiniLM label-to-label cosine treated as "the same skill"
+ESSENTIAL, OPTIONAL = 1.0, 0.35
+KIND_BONUS = {"transversal": 0.3, "digital": 0.3, "specific": 0.0}
+
+
+class ProfileError(PuenteError):
+    """A profile file that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    required: str
+    by: str
+    how: str  # same, narrower, broader, related, similar
+
+
+@dataclass
+class Gap:
+    uri: str
+    label: str
+    kind: str
+    group: str
+    essential: bool
+    priority: float
+    reason: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__ | {"priority": round(self.priority, 3)}
+
+
+@dataclass
+class GapReport:
+    occupation: dict
+    covered: list[Coverage] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    essential_total: int = 0
+
+    def as_dict(self) -> dict:
+        essential_covered = self.essential_total - sum(1 for g in self.gaps if g.essential)
+        return {
+            "occupation": self.occupation,
+            "coverage": {
+                "essential_covered": essential_covered,
+                "essential_total": self.essential_total,
+                "share": round(essential_covered / max(1, self.essential_total), 3),
+            },
+            "covered": [c.__dict__ for c in self.covered],
+            "gaps": [g.as_dict() for g in self.gaps],
+            "attribution": "This service uses the ESCO classification of the European Commission.",
+        }
+
+
+def read_profile(path: Path) -> list[str]:
+    """Skill URIs from a stored profile ({"skills": [{"uri"...}]}) or from the JSON that
+    `assistant skills --json` prints (same key), optionally without rejected skills."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ProfileError(f"{path}: not a readable JSON profile ({exc})") from exc
+    skills = data.get("skills") if isinstance(data, dict) else None
+    if not isinstance(skills, list):
+        raise ProfileError(f'{path}: expected an object with a "skills" list')
+    uris = [
+        s["uri"]
+        for s in skills
+        if isinstance(s, dict) and s.get("uri") and s.get("status") != "rejected"
+    ]
+    if not uris:
+        raise ProfileError(f"{path}: the profile has no skills")
+    return list(dict.fromkeys(uris))
+
+
+class GapAnalyser:
+    def __init__(self, session: Session, engine) -> None:
+        self.view = engine.view
+        self.engine = engine
+        self.broader: dict[str, set[str]] = {}
+        self.narrower: dict[str, set[str]] = {}
+        for concept, parent in session.execute(
+            select(m.EscoBroaderRelation.concept_uri, m.EscoBroaderRelation.broader_uri).where(
+                m.EscoBroaderRelation.pillar == "skill"
+            )
+        ):
+            self.broader.setdefault(concept, set()).add(parent)
+            self.narrower.setdefault(parent, set()).add(concept)
+        self.related: dict[str, set[str]] = {}
+        for a, b in session.execute(
+            select(m.EscoSkillRelation.original_uri, m.EscoSkillRelation.related_uri)
+        ):
+            self.related.setdefault(a, set()).add(b)
+            self.related.setdefault(b, set()).add(a)
+
+    @functools.cached_property
+    def _label_vectors(self) -> tuple[dict[str, int], np.ndarray]:
+        index = self.engine.index("skill-labels", "minilm")
+        raw = index._index
+        vectors = raw.reconstruct_n(0, raw.ntotal)
+        return {uri: i for i, uri in enumerate(index.keys)}, vectors
+
+    def _covered_by(self, required: str, profile: list[str]) -> Coverage | None:
+        owned = set(profile)
+        if required in owned:
+            return Coverage(required, required, "same")
+        for how, neighbours in (
+            ("narrower", self.narrower),
+            ("broader", self.broader),
+            ("related", self.related),
+        ):
+            hit = sorted(neighbours.get(required, set()) & owned)
+            if hit:
+                return Coverage(required, hit[0], how)
+        rows, vectors = self._label_vectors
+        if required in rows:
+            mine = [p for p in profile if p in rows]
+            if mine:
+                sims = vectors[[rows[p] for p in mine]] @ vectors[rows[required]]
+                best = int(np.argmax(sims))
+                if sims[best] >= SEMANTIC_THRESHOLD:
+                    return Coverage(required, mine[best], "similar")
+        return None
+
+    def analyse(
+        self, profile: list[str], occupation_uri: str, job_specific_first: bool = False
+    ) -> GapReport:
+        if occupation_uri not in self.view.occupations:
+            raise PuenteError(f"unknown ESCO occupation {occupation_uri}")
+        label = self.view.occupations[occupation_uri][0]
+        report = GapReport({"uri": occupation_uri, "label": label})
+        essential = self.view.essential.get(occupation_uri, [])
+        report.essential_total = len(essential)
+        for uri, weight in [(u, ESSENTIAL) for u in essential] + [
+            (u, OPTIONAL) for u in self.view.optional.get(occupation_uri, [])
+        ]:
+            info = self.view.skills.get(uri)
+            if info is None:
+                continue
+            coverage = self._covered_by(uri, profile)
+            if coverage:
+                report.covered.append(coverage)
+                continue
+            is_essential = weight == ESSENTIAL
+            kind_bonus = 0.0 if job_specific_first else KIND_BONUS[info.kind]
+            report.gaps.append(
+                Gap(
+                    uri,
+                    info.label,
+                    info.kind,
+                    info.group,
+                    is_essential,
+                    weight + kind_bonus,
+                    f"{'essential' if is_essential else 'optional'} for {label}; "
+                    "nothing in the profile covers it",
+                )
+            )
+        order = {"transversal": 0, "digital": 0, "specific": 1}
+        report.gaps.sort(
+            key=lambda g: (0 if job_specific_first else order[g.kind], -g.priority, g.label)
+        )
+        return report
+
+    def close_occupations(self, profile: list[str], top: int = 10) -> list[dict]:
+        """Occupations ranked by the share of their essential skills the profile covers
+        (exact and hierarchy matches, for speed over all occupations)."""
+        owned = set(profile)
+        expanded = set(owned)
+        for uri in owned:
+            expanded |= self.broader.get(uri, set()) | self.narrower.get(uri, set())
+        ranked = []
+        for occ, essential in self.view.essential.items():
+            if occ not in self.view.occupations or len(essential) < 3:
+                continue
+            covered = sum(1 for s in essential if s in expanded)
+            if covered:
+                ranked.append((covered / len(essential), covered, occ))
+        ranked.sort(key=lambda t: (-t[0], -t[1], t[2]))
+        return [
+            {
+                "uri": occ,
+                "label": self.view.occupations[occ][0],
+                "covered_share": round(s, 3),
+                "covered": c,
+                "essential": len(self.view.essential[occ]),
+            }
+            for s, c, occ in ranked[:top]
+        ]
