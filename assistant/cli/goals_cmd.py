@@ -79,7 +79,9 @@ def gaps(
     profile: Path = typer.Option(
         ..., "--profile", help="Profile JSON or `assistant skills --json`"
     ),
-    occupation: str = typer.Option(..., "--occupation", help="ESCO occupation URI or a job title"),
+    occupation: str = typer.Option(
+        None, "--occupation", help="ESCO occupation URI or a job title (none: demand profile)"
+    ),
     job_specific_first: bool = typer.Option(False, "--job-specific-first"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -89,7 +91,7 @@ def gaps(
     from assistant.services.skills import get_skill_engine
 
     uris = read_profile(profile)
-    target = _resolve_occupation(occupation)
+    target = _resolve_occupation(occupation) if occupation else None
     with session_scope() as session:
         report = GapAnalyser(session, get_skill_engine()).analyse(uris, target, job_specific_first)
     data = report.as_dict()
@@ -104,9 +106,15 @@ def gaps(
     for gap in report.gaps[:25]:
         typer.echo(
             f"  {gap.priority:.2f}  [{gap.kind}{' ' + gap.group if gap.group else ''}] "
-            f"{gap.label}{'' if gap.essential else ' (optional)'}"
+            f"{gap.label}{_tag(gap)}"
         )
     typer.echo(data["attribution"])
+
+
+def _tag(gap) -> str:
+    if gap.essential:
+        return ""
+    return " (in demand)" if "in demand" in gap.reason else " (optional)"
 
 
 def close_jobs(

@@ -141,9 +141,60 @@ class GapAnalyser:
                     return Coverage(required, mine[best], "similar")
         return None
 
+    @functools.cached_property
+    def demand(self) -> dict[str, float]:
+        from assistant.goals.demand import load_demand
+
+        return load_demand(self.view, self.broader)
+
+    def _demand_gaps(self, profile: list[str], exclude: set[str], per_kind: int) -> list[Gap]:
+        """The most in-demand transversal and digital skills the profile lacks: ESCO's
+        occupation profiles rarely list them, so they are always reported from here."""
+        gaps: list[Gap] = []
+        for kind in ("transversal", "digital"):
+            ranked = sorted(
+                (
+                    (w, uri)
+                    for uri, w in self.demand.items()
+                    if self.view.skills[uri].kind == kind and uri not in exclude
+                ),
+                reverse=True,
+            )
+            found = 0
+            for weight, uri in ranked:
+                if found == per_kind:
+                    break
+                if self._covered_by(uri, profile):
+                    continue
+                info = self.view.skills[uri]
+                gaps.append(
+                    Gap(
+                        uri,
+                        info.label,
+                        kind,
+                        info.group,
+                        False,
+                        OPTIONAL * weight + KIND_BONUS[kind],
+                        f"{kind} skill in demand across occupations (weight {weight:.2f})",
+                    )
+                )
+                found += 1
+        return gaps
+
     def analyse(
-        self, profile: list[str], occupation_uri: str, job_specific_first: bool = False
+        self,
+        profile: list[str],
+        occupation_uri: str | None,
+        job_specific_first: bool = False,
+        demand_per_kind: int = 5,
     ) -> GapReport:
+        """Gaps against an occupation, plus in-demand transversal and digital ones; with no
+        occupation, against the demand profile alone."""
+        if occupation_uri is None:
+            report = GapReport({"uri": None, "label": "demand profile"})
+            report.gaps = self._demand_gaps(profile, set(), 3 * demand_per_kind)
+            report.gaps.sort(key=lambda g: (-g.priority, g.label))
+            return report
         if occupation_uri not in self.view.occupations:
             raise PuenteError(f"unknown ESCO occupation {occupation_uri}")
         label = self.view.occupations[occupation_uri][0]
@@ -174,6 +225,8 @@ class GapAnalyser:
                     "nothing in the profile covers it",
                 )
             )
+        required = {g.uri for g in report.gaps} | {c.required for c in report.covered}
+        report.gaps += self._demand_gaps(profile, required, demand_per_kind)
         order = {"transversal": 0, "digital": 0, "specific": 1}
         report.gaps.sort(
             key=lambda g: (0 if job_specific_first else order[g.kind], -g.priority, g.label)

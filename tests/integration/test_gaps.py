@@ -37,7 +37,9 @@ def test_cashier_towards_shop_supervisor(engine, analyser):
     assert 0 < report["coverage"]["essential_covered"] < report["coverage"]["essential_total"]
     labels = [g["label"] for g in report["gaps"]]
     assert "manage budgets" in labels and "recruit employees" in labels
-    assert all("shop supervisor" in g["reason"] for g in report["gaps"])
+    assert all(
+        "shop supervisor" in g["reason"] or "in demand" in g["reason"] for g in report["gaps"]
+    )
     essential = [g for g in report["gaps"] if g["essential"]]
     optional = [g for g in report["gaps"] if not g["essential"]]
     assert min(g["priority"] for g in essential) > max(g["priority"] for g in optional)
@@ -88,3 +90,19 @@ def test_bad_profiles_are_explained(tmp_path):
         bad.write_text(content)
         with pytest.raises(ProfileError, match=message):
             read_profile(bad)
+
+
+def test_transversal_and_digital_gaps_are_always_reported(engine, analyser):
+    # GIVEN an occupation whose ESCO profile lists no transversal skills
+    occupation = _occupation(engine, SHOP_SUPERVISOR)
+    report = analyser.analyse([], occupation)
+    kinds = [g.kind for g in report.gaps]
+    # THEN the demand profile still adds transversal and digital gaps, ranked first
+    assert "transversal" in kinds and "digital" in kinds
+    assert kinds.index("specific") > kinds.index("digital")
+    # AND with the job-specific order asked for, essential job skills lead
+    first = analyser.analyse([], occupation, job_specific_first=True).gaps[0]
+    assert first.essential and first.kind == "specific"
+    # AND without a target the demand profile alone is used
+    alone = analyser.analyse([], None)
+    assert alone.gaps and {g.kind for g in alone.gaps} == {"transversal", "digital"}
