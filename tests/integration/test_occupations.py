@@ -24,6 +24,10 @@ def search(engine):
         ("bookeeper", "bookkeeper"),
         ("web guy", "web developer"),
         ("babysiter", "babysitter"),
+        ("cajera de super", "cashier"),
+        ("albañil", "bricklayer"),
+        ("repartidor de rappi", "motorcycle delivery person"),
+        ("pedreiro", "bricklayer"),
     ],
 )
 def test_informal_titles_and_typos(search, text, expected):
