@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import typer
 
-from assistant.cli import emit_json, fail
+from assistant.cli import emit_json, fail, run_jsonl_batch
 from assistant.errors import InputTextError
 
 
@@ -25,31 +23,12 @@ def occupations(
 
     search = get_occupation_search()
     if batch is not None:
-        if out is None or not batch.exists():
-            fail("--batch needs an existing IN.jsonl and --out OUT.jsonl")
-        started, count = time.perf_counter(), 0
-        with batch.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
-            for line_no, line in enumerate(src, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                    item_id, item_text = record["id"], record["text"]
-                except (ValueError, KeyError, TypeError):
-                    typer.secho(
-                        f"{batch}:{line_no}: not a JSON object with id and text; skipped",
-                        err=True,
-                        fg=typer.colors.YELLOW,
-                    )
-                    continue
-                try:
-                    hits = [h.as_dict() for h in search.search(item_text, lang, top)]
-                    payload = {"id": item_id, "occupations": hits}
-                except InputTextError as exc:
-                    payload = {"id": item_id, "error": str(exc), "occupations": []}
-                dst.write(json.dumps(payload, ensure_ascii=False) + "\n")
-                count += 1
-        typer.echo(f"{count} texts in {time.perf_counter() - started:.1f}s -> {out}", err=True)
+        run_jsonl_batch(
+            batch,
+            out,
+            lambda item: {"occupations": [h.as_dict() for h in search.search(item, lang, top)]},
+            "occupations",
+        )
         return
     if text is None:
         fail('give a TEXT, e.g. assistant occupations "cajera de super", or --batch')

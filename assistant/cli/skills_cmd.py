@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 from pathlib import Path
 
 import typer
 
-from assistant.cli import emit_json, fail
+from assistant.cli import emit_json, fail, run_jsonl_batch
 from assistant.errors import InputTextError
 
 
@@ -73,38 +71,11 @@ def skills(
 
 
 def _run_batch(engine, batch: Path, out: Path | None, top: int, lang: str, cutoff: bool) -> None:
-    if out is None:
-        fail("--batch needs --out OUT.jsonl")
-    if not batch.exists():
-        fail(f"{batch}: no such file")
-    started, count, errors = time.perf_counter(), 0, 0
-    with batch.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
-        for line_no, line in enumerate(src, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                item_id, text = record["id"], record["text"]
-            except (ValueError, KeyError, TypeError):
-                typer.secho(
-                    f"{batch}:{line_no}: not a JSON object with id and text; skipped",
-                    err=True,
-                    fg=typer.colors.YELLOW,
-                )
-                errors += 1
-                continue
-            try:
-                result = engine.extract(text, language=lang, top=top, cutoff=cutoff)
-                payload = {"id": item_id, **result.as_dict(top)}
-            except InputTextError as exc:
-                payload = {"id": item_id, "error": str(exc), "skills": []}
-                errors += 1
-            dst.write(json.dumps(payload, ensure_ascii=False) + "\n")
-            count += 1
-    typer.echo(
-        f"{count} texts in {time.perf_counter() - started:.1f}s -> {out}"
-        + (f" ({errors} with problems)" if errors else ""),
-        err=True,
+    run_jsonl_batch(
+        batch,
+        out,
+        lambda text: engine.extract(text, language=lang, top=top, cutoff=cutoff).as_dict(top),
+        "skills",
     )
 
 
