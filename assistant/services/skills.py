@@ -57,3 +57,17 @@ def _occupation_search():
 def get_occupation_search():
     with _lock:
         return _occupation_search()
+
+
+@functools.cache
+def _gap_analyser():
+    from assistant.goals.gaps import GapAnalyser
+
+    with session_scope() as session:
+        return GapAnalyser(session, get_skill_engine())
+
+
+def get_gap_analyser():
+    """Built once per process: it holds ESCO's hierarchy and relations in memory."""
+    with _lock:
+        return _gap_analyser()

@@ -48,6 +48,33 @@ class ExtractResponse(BaseModel):
     attribution: str
 
 
+class OccupationRequest(BaseModel):
+    text: str = Field(..., description="A job title or what the person does")
+    top: int = Field(10, ge=1, le=200)
+    lang: str = Field("auto", pattern="^(auto|en|es|pt)$")
+
+
+class OccupationOut(BaseModel):
+    uri: str
+    label: str
+    score: float
+
+
+class OccupationResponse(BaseModel):
+    occupations: list[OccupationOut]
+
+
+class ProfileSkill(BaseModel):
+    uri: str
+    status: str | None = None
+
+
+class GapRequest(BaseModel):
+    skills: list[ProfileSkill] = Field(..., min_length=1, description="The profile's skills")
+    occupation: str | None = Field(None, description="ESCO occupation URI or a job title")
+    job_specific_first: bool = False
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
@@ -87,5 +114,37 @@ def create_app() -> FastAPI:
             raise HTTPException(status_code=422, detail=str(exc)) from exc
         except PuenteError as exc:
             raise HTTPException(status_code=503, detail=str(exc)) from exc
+
+    @app.post("/api/v1/occupations/search", response_model=OccupationResponse)
+    async def occupations(body: OccupationRequest) -> dict:
+        from assistant.services.skills import get_occupation_search
+
+        def run() -> dict:
+            hits = get_occupation_search().search(body.text, body.lang, body.top)
+            return {"occupations": [h.as_dict() for h in hits]}
+
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, run)
+        except InputTextError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from exc
+
+    @app.post("/api/v1/gaps")
+    async def gaps(body: GapRequest) -> dict:
+        from assistant.services.skills import get_gap_analyser, get_occupation_search
+
+        def run() -> dict:
+            target = body.occupation
+            if target and not target.startswith("http://data.europa.eu/esco/occupation/"):
+                hits = get_occupation_search().search(target, top=1)
+                target = hits[0].uri if hits else None
+            profile = [s.uri for s in body.skills if s.status != "rejected"]
+            return get_gap_analyser().analyse(profile, target, body.job_specific_first).as_dict()
+
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, run)
+        except InputTextError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from exc
+        except PuenteError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from exc
 
     return app

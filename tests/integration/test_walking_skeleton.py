@@ -125,3 +125,32 @@ def test_web_app_home_and_extract_api(stack):
     assert "use spreadsheets software" in labels
     bad = httpx.post(stack.url("web") + "/api/v1/skills/extract", json={"text": "🙂"}, timeout=10)
     assert bad.status_code == 422
+
+
+def test_web_app_occupations_and_gaps_api(stack):
+    found = httpx.post(
+        stack.url("web") + "/api/v1/occupations/search",
+        json={"text": "cajera de super", "top": 3},
+        timeout=120,
+    )
+    assert found.status_code == 200
+    assert found.json()["occupations"][0]["label"] == "cashier"
+    skills = httpx.post(
+        stack.url("web") + "/api/v1/skills/extract",
+        json={"text": "I ran the till and helped customers"},
+        timeout=60,
+    ).json()
+    gaps = httpx.post(
+        stack.url("web") + "/api/v1/gaps",
+        json={"skills": skills["skills"], "occupation": "shop supervisor"},
+        timeout=180,
+    )
+    assert gaps.status_code == 200, gaps.text
+    data = gaps.json()
+    assert data["occupation"]["label"] == "shop supervisor" and data["gaps"]
+    bad = httpx.post(stack.url("web") + "/api/v1/gaps", json={"skills": []}, timeout=10)
+    assert bad.status_code == 422
+    schema = httpx.get(stack.url("web") + "/openapi.json", timeout=10).json()
+    assert {"/api/v1/skills/extract", "/api/v1/occupations/search", "/api/v1/gaps"} <= set(
+        schema["paths"]
+    )
