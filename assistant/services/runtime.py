@@ -84,7 +84,12 @@ def ensure_rasa_model(
         "--fixed-model-name",
         f"{name}-{model_hash}-partial",
     ]
-    env = {**os.environ, **QUIET_RASA}
+    # Rasa's training cache defaults to ./.rasa/cache in the project; keep it with our cache.
+    env = {
+        **os.environ,
+        **QUIET_RASA,
+        "RASA_CACHE_DIRECTORY": str(settings.cache_dir / "rasa-training-cache"),
+    }
     done = subprocess.run(cmd, cwd=root, env=env)
     partial = models / f"{name}-{model_hash}-partial.tar.gz"
     if done.returncode != 0 or not partial.exists():
