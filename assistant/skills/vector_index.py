@@ -52,6 +52,10 @@ class VectorIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def vectors(self) -> np.ndarray:
+        """All stored vectors, in key order."""
+        return self._index.reconstruct_n(0, self._index.ntotal)
+
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = max(1, min(k, len(self.keys)))
         hnsw = getattr(self._index, "hnsw", None)

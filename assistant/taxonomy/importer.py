@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db import taxonomy_models as m
 from assistant.errors import TaxonomyImportError
-from assistant.taxonomy.classify import classify_skills, count_by
+from assistant.taxonomy.classify import SkillClass, classify_skills, count_by
 from assistant.taxonomy.esco_files import EscoRelease, open_release, split_labels
 
 log = logging.getLogger(__name__)
@@ -283,6 +283,7 @@ def import_esco(
             )
 
     parsed = parse_release(release, progress)
+    classes = [SkillClass(s["kind"], s["group_code"], s["group_label"]) for s in parsed.skills]
     counts = {
         "skills": len(parsed.skills),
         "occupations": len(parsed.occupations),
@@ -291,8 +292,8 @@ def import_esco(
         "broader_relations": len(parsed.broader),
         "skill_groups": len(parsed.groups),
         "isco_groups": len(parsed.isco),
-        "skills_by_kind": count_by(_classes(parsed), "kind"),
-        "skills_by_group": count_by(_classes(parsed), "group_code"),
+        "skills_by_kind": count_by(classes, "kind"),
+        "skills_by_group": count_by(classes, "group_code"),
     }
     # One transaction: the caller's session commits everything or nothing.
     for model in TABLES_IN_DELETE_ORDER:
@@ -322,9 +323,3 @@ def import_esco(
         )
     )
     return ImportResult(release.version, language, False, counts, parsed.notes)
-
-
-def _classes(parsed: ParsedRelease):
-    from assistant.taxonomy.classify import SkillClass
-
-    return [SkillClass(s["kind"], s["group_code"], s["group_label"]) for s in parsed.skills]
