@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8000, ge=1, le=65535)
     rasa_jwt_secret: SecretStr = SecretStr(DEV_SECRET)
 
+    public_url: str = Field(
+        default="", description="Base URL of the web app as users reach it (links, images)"
+    )
+    counsellor_contact: str = Field(
+        default="tu oficina de empleo / your local employment office",
+        description="How a worker reaches a person when they ask for one",
+    )
+
     embedding_model_en: EmbeddingModel = "minilm"
     embedding_model_es: EmbeddingModel = "e5"
     skills_top_default: int = Field(default=10, ge=1, le=500)
@@ -75,6 +83,10 @@ class Settings(BaseSettings):
                 url = "postgresql+psycopg://" + url[len("postgresql://") :]
             return url
         return f"sqlite:///{self.var_dir / 'puente.db'}"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.web_port}").rstrip("/")
 
     @property
     def index_dir(self) -> Path:

@@ -73,6 +73,7 @@ def _register() -> None:
         db_cmd,
         evaluate_cmd,
         goals_cmd,
+        plan_cmd,
         run_cmd,
         skills_cmd,
         taxonomy_cmd,
@@ -85,6 +86,7 @@ def _register() -> None:
     skills_cmd.register(app)
     run_cmd.register(app)
     goals_cmd.register(app)
+    plan_cmd.register(app)
 
 
 def main() -> None:

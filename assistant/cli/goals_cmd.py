@@ -43,17 +43,6 @@ def occupations(
         typer.echo(f"{hit.score:.3f}  {hit.label}  {hit.uri}")
 
 
-def _resolve_occupation(value: str) -> str:
-    from assistant.services.skills import get_occupation_search
-
-    if value.startswith("http://data.europa.eu/esco/occupation/"):
-        return value
-    hits = get_occupation_search().search(value, top=1)
-    if not hits:
-        fail(f"no ESCO occupation found for {value!r}")
-    return hits[0].uri
-
-
 def gaps(
     profile: Path = typer.Option(
         ..., "--profile", help="Profile JSON or `assistant skills --json`"
@@ -62,18 +51,22 @@ def gaps(
         None, "--occupation", help="ESCO occupation URI or a job title (none: demand profile)"
     ),
     job_specific_first: bool = typer.Option(False, "--job-specific-first"),
+    chart: Path = typer.Option(None, "--chart", help="Also write the chart (.png or .svg)"),
+    lang: str = typer.Option("es", "--lang", help="Language of the chart: es or en"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """What the target occupation needs that the profile does not cover, and why."""
-    from assistant.db.session import session_scope
-    from assistant.goals.gaps import GapAnalyser, read_profile
-    from assistant.services.skills import get_skill_engine
+    from assistant.profiles.model import read_profile_file
+    from assistant.services.plans import chart as render_chart
+    from assistant.services.plans import gap_report
 
-    uris = read_profile(profile)
-    target = _resolve_occupation(occupation) if occupation else None
-    with session_scope() as session:
-        report = GapAnalyser(session, get_skill_engine()).analyse(uris, target, job_specific_first)
+    report = gap_report(read_profile_file(profile), occupation, job_specific_first)
     data = report.as_dict()
+    if chart is not None:
+        fmt = chart.suffix.lstrip(".").lower()
+        if fmt not in ("png", "svg"):
+            fail("--chart must end in .png or .svg")
+        chart.write_bytes(render_chart(data, fmt, lang))
     if as_json:
         emit_json(data)
         return
@@ -102,13 +95,10 @@ def close_jobs(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Occupations whose essential skills the profile already covers most."""
-    from assistant.db.session import session_scope
-    from assistant.goals.gaps import GapAnalyser, read_profile
-    from assistant.services.skills import get_skill_engine
+    from assistant.profiles.model import read_profile_file
+    from assistant.services.skills import get_gap_analyser
 
-    uris = read_profile(profile)
-    with session_scope() as session:
-        ranked = GapAnalyser(session, get_skill_engine()).close_occupations(uris, top)
+    ranked = get_gap_analyser().close_occupations(read_profile_file(profile).uris(), top)
     if as_json:
         emit_json({"occupations": ranked})
         return

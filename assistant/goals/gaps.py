@@ -9,7 +9,6 @@ its priority and why. Transversal and digital gaps come first unless asked other
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,14 +18,16 @@ from sqlalchemy.orm import Session
 
 from assistant.db import taxonomy_models as m
 from assistant.errors import PuenteError
+from assistant.profiles.model import read_profile_file
 
 SEMANTIC_THRESHOLD = 0.8  # MiniLM label-to-label cosine treated as "the same skill"
 ESSENTIAL, OPTIONAL = 1.0, 0.35
 KIND_BONUS = {"transversal": 0.3, "digital": 0.3, "specific": 0.0}
-
-
-class ProfileError(PuenteError):
-    """A profile file that cannot be read."""
+# In-demand skills the occupation's own profile does not list: reported first with the other
+# transversal and digital gaps, but worth less in a plan than what the target job requires.
+DEMAND_BASE, DEMAND_SCALE = 0.2, 0.25
+# How fully a skill covers a required one, by the way they are linked (used by plans).
+COVER_STRENGTH = {"same": 1.0, "narrower": 0.9, "broader": 0.8, "related": 0.7, "similar": 0.8}
 
 
 @dataclass(frozen=True)
@@ -73,23 +74,8 @@ class GapReport:
 
 
 def read_profile(path: Path) -> list[str]:
-    """Skill URIs from a stored profile ({"skills": [{"uri"...}]}) or from the JSON that
-    `assistant skills --json` prints (same key), optionally without rejected skills."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ProfileError(f"{path}: not a readable JSON profile ({exc})") from exc
-    skills = data.get("skills") if isinstance(data, dict) else None
-    if not isinstance(skills, list):
-        raise ProfileError(f'{path}: expected an object with a "skills" list')
-    uris = [
-        s["uri"]
-        for s in skills
-        if isinstance(s, dict) and s.get("uri") and s.get("status") != "rejected"
-    ]
-    if not uris:
-        raise ProfileError(f"{path}: the profile has no skills")
-    return list(dict.fromkeys(uris))
+    """Skill URIs (not rejected) from a stored profile or `assistant skills --json` output."""
+    return read_profile_file(path).uris()
 
 
 class GapAnalyser:
@@ -139,6 +125,31 @@ class GapAnalyser:
                     return Coverage(required, mine[best], "similar")
         return None
 
+    def equivalents(self, required: list[str]) -> dict[str, dict[str, tuple[str, float]]]:
+        """For each required skill, the skills that would cover it and how (the same rules as
+        `_covered_by`, turned around so a catalogue can be searched by skill)."""
+        rows, vectors = self._label_vectors
+        known = [u for u in required if u in rows]
+        sims = vectors[[rows[u] for u in known]] @ vectors.T if known else np.zeros((0, 0))
+        keys = list(rows)
+        out: dict[str, dict[str, tuple[str, float]]] = {}
+        for uri in required:
+            eq: dict[str, tuple[str, float]] = {}
+            if uri in rows:
+                row = sims[known.index(uri)]
+                for i in np.flatnonzero(row >= SEMANTIC_THRESHOLD):
+                    eq[keys[i]] = ("similar", COVER_STRENGTH["similar"])
+            for how, neighbours in (
+                ("related", self.related),
+                ("broader", self.broader),
+                ("narrower", self.narrower),
+            ):
+                for other in neighbours.get(uri, ()):
+                    eq[other] = (how, COVER_STRENGTH[how])
+            eq[uri] = ("same", COVER_STRENGTH["same"])
+            out[uri] = eq
+        return out
+
     @functools.cached_property
     def demand(self) -> dict[str, float]:
         from assistant.goals.demand import load_demand
@@ -172,7 +183,7 @@ class GapAnalyser:
                         kind,
                         info.group,
                         False,
-                        OPTIONAL * weight + KIND_BONUS[kind],
+                        DEMAND_BASE + DEMAND_SCALE * weight,
                         f"{kind} skill in demand across occupations (weight {weight:.2f})",
                     )
                 )

@@ -44,6 +44,9 @@ def build_indexes(progress_factory=None) -> dict[str, int]:
         for name in ("skills", "occupations"):
             progress = progress_factory(f"{name} index ({model})") if progress_factory else None
             sizes[f"{name}-{model}"] = len(engine.index(name, model, progress))
+    # gap coverage compares skill labels with MiniLM, whatever the languages use
+    progress = progress_factory("skill-labels index (minilm)") if progress_factory else None
+    sizes["skill-labels-minilm"] = len(engine.index("skill-labels", "minilm", progress))
     return sizes
 
 

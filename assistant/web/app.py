@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from assistant.config import get_settings
 from assistant.errors import InputTextError, PuenteError
+from assistant.plans.constraints import PlanConstraints
+from assistant.profiles.model import Profile
 from assistant.skills.engine import ESCO_ATTRIBUTION
 
 
@@ -66,13 +69,26 @@ class OccupationResponse(BaseModel):
 
 class ProfileSkill(BaseModel):
     uri: str
-    status: str | None = None
+    status: str | None = Field(None, pattern="^(active|rejected)$")
 
 
 class GapRequest(BaseModel):
     skills: list[ProfileSkill] = Field(..., min_length=1, description="The profile's skills")
     occupation: str | None = Field(None, description="ESCO occupation URI or a job title")
     job_specific_first: bool = False
+
+
+class PlanRequest(GapRequest):
+    constraints: PlanConstraints
+
+
+class ChartRequest(GapRequest):
+    format: str = Field("png", pattern="^(png|svg)$")
+    lang: str = Field("es", pattern="^(en|es)$")
+
+
+def _profile(body: GapRequest) -> Profile:
+    return Profile(skills=[{"uri": s.uri, "status": s.status or "active"} for s in body.skills])
 
 
 def create_app() -> FastAPI:
@@ -128,23 +144,102 @@ def create_app() -> FastAPI:
         except InputTextError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from exc
 
-    @app.post("/api/v1/gaps")
-    async def gaps(body: GapRequest) -> dict:
-        from assistant.services.skills import get_gap_analyser, get_occupation_search
-
-        def run() -> dict:
-            target = body.occupation
-            if target and not target.startswith("http://data.europa.eu/esco/occupation/"):
-                hits = get_occupation_search().search(target, top=1)
-                target = hits[0].uri if hits else None
-            profile = [s.uri for s in body.skills if s.status != "rejected"]
-            return get_gap_analyser().analyse(profile, target, body.job_specific_first).as_dict()
-
+    async def _off_loop(fn):
         try:
-            return await asyncio.get_running_loop().run_in_executor(None, run)
+            return await asyncio.get_running_loop().run_in_executor(None, fn)
         except InputTextError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from exc
         except PuenteError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from exc
+
+    @app.post("/api/v1/gaps")
+    async def gaps(body: GapRequest) -> dict:
+        """Gaps against an occupation (URI or job title), or the demand profile."""
+        from assistant.services.plans import gap_report
+
+        return await _off_loop(
+            lambda: gap_report(_profile(body), body.occupation, body.job_specific_first).as_dict()
+        )
+
+    @app.post("/api/v1/plan")
+    async def plan(body: PlanRequest) -> dict:
+        """The plan (offers, totals, alternatives, one-line reasons) and the gaps it answers."""
+        from assistant.services.plans import make_plan
+
+        return await _off_loop(
+            lambda: make_plan(
+                _profile(body), body.occupation, body.constraints, body.job_specific_first
+            )
+        )
+
+    @app.post(
+        "/api/v1/gaps/chart",
+        response_class=Response,
+        responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}},
+    )
+    async def gaps_chart(body: ChartRequest) -> Response:
+        """Covered vs missing skills by group, as PNG or SVG."""
+        from assistant.services.plans import chart, gap_report
+
+        def run() -> bytes:
+            report = gap_report(_profile(body), body.occupation, body.job_specific_first)
+            return chart(report.as_dict(), body.format, body.lang)
+
+        data = await _off_loop(run)
+        media = "image/png" if body.format == "png" else "image/svg+xml"
+        return Response(content=data, media_type=media)
+
+    @app.get("/charts/{token}.png", include_in_schema=False)
+    def chart_file(token: str) -> Response:
+        if not re.fullmatch(r"[0-9a-f]{24}", token):
+            raise HTTPException(status_code=404)
+        path = settings.var_dir / "charts" / f"{token}.png"
+        if not path.exists():
+            raise HTTPException(status_code=404)
+        return Response(path.read_bytes(), media_type="image/png")
+
+    def _summary(code: str) -> dict:
+        from assistant.db.session import session_scope
+        from assistant.web.summary import load_summary
+
+        with session_scope() as session:
+            found = load_summary(session, code.upper())
+        if found is None:
+            raise HTTPException(status_code=404, detail="no saved summary with that code")
+        return found
+
+    def _chart_png(summary: dict) -> bytes | None:
+        from assistant.services.plans import chart
+
+        gaps = summary.get("gaps")
+        if not gaps:
+            return None
+        return chart({**gaps, "occupation": summary.get("goal")}, "png", summary["language"])
+
+    @app.get("/s/{code}.json", include_in_schema=False)
+    def summary_json(code: str) -> dict:
+        return _summary(code)
+
+    @app.get("/s/{code}.pdf", include_in_schema=False)
+    def summary_pdf(code: str) -> Response:
+        from assistant.web.summary import render_pdf
+
+        found = _summary(code)
+        pdf = render_pdf(found, _chart_png(found))
+        headers = {"Content-Disposition": f'attachment; filename="puente-{found["code"]}.pdf"'}
+        return Response(pdf, media_type="application/pdf", headers=headers)
+
+    @app.get("/s/{code}/chart.png", include_in_schema=False)
+    def summary_chart(code: str) -> Response:
+        png = _chart_png(_summary(code))
+        if png is None:
+            raise HTTPException(status_code=404, detail="no gaps yet")
+        return Response(png, media_type="image/png")
+
+    @app.get("/s/{code}", response_class=HTMLResponse, include_in_schema=False)
+    def summary_page(code: str) -> str:
+        from assistant.web.summary import render_html
+
+        return render_html(_summary(code))
 
     return app

@@ -8,7 +8,8 @@ import subprocess
 import pytest
 
 from assistant.db.session import session_scope
-from assistant.goals.gaps import GapAnalyser, ProfileError, read_profile
+from assistant.goals.gaps import GapAnalyser, read_profile
+from assistant.profiles.model import ProfileError
 from tests.conftest import ROOT
 
 SHOP_SUPERVISOR = "shop supervisor"

@@ -1,0 +1,156 @@
+"""Storage of conversations, profile versions and plans. Every function takes the session."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from assistant.db.conversation_models import Conversation, PlanRecord, ProfileVersion
+from assistant.profiles.model import Profile
+
+# No 0/O, 1/I: codes are read aloud and typed on phones.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def sender_hash(sender_id: str) -> str:
+    """Conversations are found by a hash of the channel's sender id (often a phone number),
+    so the number itself is never a key in our tables."""
+    return hashlib.sha256(f"puente:{sender_id}".encode()).hexdigest()
+
+
+def new_resume_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if not any(ch.isdigit() for ch in code) or code.isdigit():
+            continue  # a letter and a digit: a code never looks like a word or a number
+        if session.scalar(select(Conversation.id).where(Conversation.resume_code == code)) is None:
+            return code
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def get_conversation(session: Session, sender_id: str) -> Conversation | None:
+    return session.scalar(
+        select(Conversation).where(Conversation.sender_hash == sender_hash(sender_id))
+    )
+
+
+def by_resume_code(session: Session, code: str) -> Conversation | None:
+    return session.scalar(
+        select(Conversation).where(Conversation.resume_code == normalise_code(code))
+    )
+
+
+def save_conversation(
+    session: Session, sender_id: str, channel: str, language: str, phase: str, state: dict
+) -> Conversation:
+    now = datetime.now(UTC)
+    row = get_conversation(session, sender_id)
+    if row is None:
+        row = Conversation(
+            id=uuid.uuid4().hex,
+            sender_hash=sender_hash(sender_id),
+            channel=channel,
+            resume_code=new_resume_code(session),
+            created_at=now,
+        )
+        session.add(row)
+    row.language, row.phase, row.state, row.updated_at = language, phase, state, now
+    session.flush()
+    return row
+
+
+def rebind_sender(session: Session, row: Conversation, sender_id: str) -> None:
+    """A returning worker on a new device: their code moves the conversation to the new
+    sender id (an unsaved conversation held by that sender is replaced)."""
+    new_hash = sender_hash(sender_id)
+    if row.sender_hash == new_hash:
+        return
+    session.execute(delete(Conversation).where(Conversation.sender_hash == new_hash))
+    row.sender_hash = new_hash
+    session.flush()
+
+
+def save_profile(session: Session, conversation_id: str, profile: Profile) -> int:
+    """Store a new version (1, 2, ...) unless it equals the latest; returns the version."""
+    data = profile.as_dict()
+    latest = latest_profile_row(session, conversation_id)
+    if latest is not None and latest.data == data:
+        return latest.version
+    version = (latest.version if latest else 0) + 1
+    session.add(
+        ProfileVersion(
+            conversation_id=conversation_id,
+            version=version,
+            data=data,
+            created_at=datetime.now(UTC),
+        )
+    )
+    session.flush()
+    return version
+
+
+def latest_profile_row(session: Session, conversation_id: str) -> ProfileVersion | None:
+    return session.scalar(
+        select(ProfileVersion)
+        .where(ProfileVersion.conversation_id == conversation_id)
+        .order_by(ProfileVersion.version.desc())
+        .limit(1)
+    )
+
+
+def profile_versions(session: Session, conversation_id: str) -> list[ProfileVersion]:
+    return list(
+        session.scalars(
+            select(ProfileVersion)
+            .where(ProfileVersion.conversation_id == conversation_id)
+            .order_by(ProfileVersion.version)
+        )
+    )
+
+
+def save_plan(
+    session: Session, conversation_id: str, profile_version: int, occupation: str | None, plan: dict
+) -> PlanRecord:
+    row = PlanRecord(
+        conversation_id=conversation_id,
+        profile_version=profile_version,
+        occupation_uri=occupation,
+        data=plan,
+        created_at=datetime.now(UTC),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def latest_plan(session: Session, conversation_id: str) -> PlanRecord | None:
+    return session.scalar(
+        select(PlanRecord)
+        .where(PlanRecord.conversation_id == conversation_id)
+        .order_by(PlanRecord.id.desc())
+        .limit(1)
+    )
+
+
+def delete_conversation(session: Session, sender_id: str) -> bool:
+    """Erase everything stored for this sender (profiles and plans go with it)."""
+    row = get_conversation(session, sender_id)
+    if row is None:
+        return False
+    session.execute(delete(PlanRecord).where(PlanRecord.conversation_id == row.id))
+    session.execute(delete(ProfileVersion).where(ProfileVersion.conversation_id == row.id))
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def count_conversations(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Conversation)) or 0

@@ -1,0 +1,183 @@
+"""The printable summary a worker gets at the end: profile with evidence, gaps, plan, chart
+and the ESCO attribution, as an HTML page, a PDF and JSON. Found by the resume code."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from assistant.profiles import repository as repo
+from assistant.skills.engine import ESCO_ATTRIBUTION
+
+CODE = re.compile(r"^[A-HJ-NP-Z2-9]{6}$")
+TITLES = {
+    "es": {
+        "title": "Tu resumen de Puente",
+        "skills": "Tus habilidades",
+        "gaps": "Lo que te conviene reforzar para: {goal}",
+        "plan": "Tu plan de formación",
+        "total": "Total: {cost}, {hours} h, unas {weeks} semanas",
+        "code": "Código para volver: {code}",
+        "transversal": "Transversales",
+        "digital": "Digitales",
+        "specific": "Propias del oficio",
+        "confirmed": "confirmada",
+        "inferred": "sugerida",
+        "self-declared": "declarada",
+    },
+    "en": {
+        "title": "Your Puente summary",
+        "skills": "Your skills",
+        "gaps": "What is worth strengthening for: {goal}",
+        "plan": "Your learning plan",
+        "total": "Total: {cost}, {hours} h, about {weeks} weeks",
+        "code": "Code to come back: {code}",
+        "transversal": "Transversal",
+        "digital": "Digital",
+        "specific": "Job-specific",
+        "confirmed": "confirmed",
+        "inferred": "suggested",
+        "self-declared": "self-declared",
+    },
+}
+
+
+def load_summary(session: Session, code: str) -> dict | None:
+    if not CODE.match(code or ""):
+        return None
+    row = repo.by_resume_code(session, code)
+    if row is None:
+        return None
+    state = row.state or {}
+    profile = repo.latest_profile_row(session, row.id)
+    plan = repo.latest_plan(session, row.id)
+    return {
+        "code": row.resume_code,
+        "language": row.language,
+        "updated_at": row.updated_at.isoformat(),
+        "profile": profile.data if profile else state.get("profile", {}),
+        "profile_version": profile.version if profile else None,
+        "goal": state.get("goal"),
+        "gaps": state.get("gaps"),
+        "plan": plan.data if plan else state.get("plan"),
+        "attribution": ESCO_ATTRIBUTION,
+    }
+
+
+def _skills_by_kind(summary: dict) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {"transversal": [], "digital": [], "specific": []}
+    for skill in (summary.get("profile") or {}).get("skills", []):
+        if skill.get("status") != "rejected":
+            groups.setdefault(skill.get("kind", "specific"), []).append(skill)
+    return groups
+
+
+def _totals(summary: dict, words: dict) -> str:
+    plan = summary.get("plan") or {}
+    t = plan.get("totals")
+    if not t:
+        return ""
+    cost = f"{t['cost']['currency']} {t['cost']['amount']:g}"
+    return words["total"].format(cost=cost, hours=f"{t['hours']:g}", weeks=t.get("weeks", "?"))
+
+
+def render_html(summary: dict) -> str:
+    lang = summary["language"] if summary["language"] in TITLES else "es"
+    w, e = TITLES[lang], html.escape
+    goal = (summary.get("goal") or {}).get("label", "-")
+    parts = [
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(w['title'])}</title><style>body{{font-family:system-ui,sans-serif;"
+        "max-width:46rem;margin:1rem auto;padding:0 1rem;line-height:1.45}"
+        "q{color:#555}.reason{color:#444;font-size:.92em}img{max-width:100%}"
+        "@media print{a.dl{display:none}}</style></head><body><main>",
+        f"<h1>{e(w['title'])}</h1><p>{e(w['code'].format(code=summary['code']))}</p>",
+        f'<p><a class="dl" href="{e(summary["code"])}.pdf">PDF</a> · '
+        f'<a class="dl" href="{e(summary["code"])}.json">JSON</a></p>',
+        f"<h2>{e(w['skills'])}</h2>",
+    ]
+    for kind, skills in _skills_by_kind(summary).items():
+        if not skills:
+            continue
+        parts.append(f"<h3>{e(w[kind])}</h3><ul>")
+        for s in skills:
+            quote = s["evidence"][0]["text"] if s.get("evidence") else ""
+            level = f" ({e(s['level'])})" if s.get("level") else ""
+            parts.append(
+                f"<li><strong>{e(s['label'])}</strong>{level} — {e(w.get(s['source'], ''))}"
+                + (f"<br><q>{e(quote)}</q>" if quote else "")
+                + "</li>"
+            )
+        parts.append("</ul>")
+    gaps = (summary.get("gaps") or {}).get("gaps") or []
+    if gaps:
+        parts.append(f"<h2>{e(w['gaps'].format(goal=goal))}</h2>")
+        parts.append(f'<img src="{e(summary["code"])}/chart.png" alt="chart">')
+        parts.append("<ul>" + "".join(f"<li>{e(g['label'])}</li>" for g in gaps[:10]) + "</ul>")
+    offers = (summary.get("plan") or {}).get("offers") or []
+    if offers:
+        parts.append(f"<h2>{e(w['plan'])}</h2><ol>")
+        for o in offers:
+            link = f' <a href="{e(o["url"])}">↗</a>' if o.get("url") else ""
+            parts.append(
+                f"<li><strong>{e(o['title'])}</strong>{link}"
+                f'<div class="reason">{e(o["reason"])}</div></li>'
+            )
+        parts.append(f"</ol><p>{e(_totals(summary, w))}</p>")
+    parts.append(
+        f"<footer><p><small>{e(ESCO_ATTRIBUTION)}</small></p></footer></main></body></html>"
+    )
+    return "".join(parts)
+
+
+def _font() -> Path:
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+
+
+def render_pdf(summary: dict, chart_png: bytes | None) -> bytes:
+    import io
+
+    from fpdf import FPDF
+
+    lang = summary["language"] if summary["language"] in TITLES else "es"
+    w = TITLES[lang]
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_font("DejaVu", "", str(_font()))
+    pdf.add_page()
+
+    def line(text: str, size: int = 10, gap: float = 1.5) -> None:
+        pdf.set_font("DejaVu", size=size)
+        pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(gap)
+
+    line(w["title"], 16, 3)
+    line(w["code"].format(code=summary["code"]), 10, 4)
+    line(w["skills"], 13, 2)
+    for kind, skills in _skills_by_kind(summary).items():
+        if skills:
+            line(w[kind], 11, 1)
+            for s in skills:
+                quote = f' — "{s["evidence"][0]["text"]}"' if s.get("evidence") else ""
+                line(f"• {s['label']} ({w.get(s['source'], '')}){quote}", 9, 0.5)
+            pdf.ln(2)
+    goal = (summary.get("goal") or {}).get("label", "-")
+    if chart_png:
+        line(w["gaps"].format(goal=goal), 13, 2)
+        pdf.image(io.BytesIO(chart_png), w=170)
+        pdf.ln(3)
+    offers = (summary.get("plan") or {}).get("offers") or []
+    if offers:
+        line(w["plan"], 13, 2)
+        for i, o in enumerate(offers, 1):
+            line(f"{i}. {o['title']}", 10, 0.5)
+            line(o["reason"], 8, 2)
+        line(_totals(summary, w), 10, 3)
+    line(ESCO_ATTRIBUTION, 7, 0)
+    return bytes(pdf.output())

@@ -1,0 +1,149 @@
+"""The plan solver on generated catalogues: limits hold, nothing is redundant, more money
+never buys less coverage, the answer is deterministic and (on small cases) truly optimal."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.plans.candidates import Candidate
+from assistant.plans.solver import Limits, _greedy, coverage_of, solve
+
+GAPS = [f"g{i}" for i in range(8)]
+
+
+def offer(i: int, cost: float, hours: float, covers: dict[str, float], qa=False) -> Candidate:
+    return Candidate(
+        id=f"o{i:02d}",
+        title=f"offer {i}",
+        cost_amount=cost,
+        cost_currency="USD",
+        cost_usd=cost,
+        hours=hours,
+        weeks=1,
+        start=None,
+        mode="online",
+        languages=["es"],
+        quality="accredited" if qa else None,
+        endorsed_by=[],
+        stacks_into=None,
+        pathway_id=None,
+        pathway_order=None,
+        portable=False,
+        url=None,
+        covers=covers,
+    )
+
+
+@st.composite
+def instances(draw, max_offers=9):
+    n_gaps = draw(st.integers(1, len(GAPS)))
+    gaps = GAPS[:n_gaps]
+    weights = {g: draw(st.sampled_from([0.35, 0.65, 1.0, 1.3])) for g in gaps}
+    offers = []
+    for i in range(draw(st.integers(0, max_offers))):
+        covered = draw(st.lists(st.sampled_from(gaps), min_size=1, max_size=3, unique=True))
+        strengths = {g: draw(st.sampled_from([0.7, 0.8, 1.0])) for g in covered}
+        offers.append(
+            offer(
+                i,
+                draw(st.sampled_from([0, 5, 12, 30, 60])),
+                draw(st.sampled_from([4, 10, 20, 40])),
+                strengths,
+                draw(st.booleans()),
+            )
+        )
+    limits = Limits(
+        budget_cents=100 * draw(st.sampled_from([0, 10, 25, 50, 100, 500])),
+        hours_tenths=10 * draw(st.sampled_from([10, 20, 40, 80])),
+        max_offers=draw(st.integers(1, 5)),
+    )
+    return offers, weights, limits
+
+
+def _within(sel, limits):
+    assert sum(round(c.cost_usd * 100) for c in sel.chosen) <= limits.budget_cents
+    assert sum(c.hours * 10 for c in sel.chosen) <= limits.hours_tenths
+    assert len(sel.chosen) <= limits.max_offers
+
+
+def _no_redundancy(sel, weights):
+    full = coverage_of(sel.chosen, weights)[0]
+    for c in sel.chosen:
+        rest = [o for o in sel.chosen if o is not c]
+        assert coverage_of(rest, weights)[0] < full, f"{c.id} adds nothing"
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_plans_respect_limits_and_never_repeat_coverage_without_gain(instance):
+    # GIVEN any catalogue, gaps and limits WHEN the plan is solved, with either method
+    offers, weights, limits = instance
+    for sel in (solve(offers, weights, limits), _greedy(offers, weights, limits)):
+        # THEN budget, hours and length hold and every offer adds coverage
+        _within(sel, limits)
+        _no_redundancy(sel, weights)
+
+
+@settings(max_examples=80, deadline=None)
+@given(instances(max_offers=8))
+def test_exact_plan_is_optimal_against_brute_force(instance):
+    offers, weights, limits = instance
+    sel = solve(offers, weights, limits)
+    best = 0
+    for k in range(0, limits.max_offers + 1):
+        for combo in itertools.combinations(offers, k):
+            if sum(round(c.cost_usd * 100) for c in combo) > limits.budget_cents:
+                continue
+            if sum(c.hours * 10 for c in combo) > limits.hours_tenths:
+                continue
+            best = max(best, coverage_of(list(combo), weights)[0])
+    assert sel.value == best
+    assert sel.method == "cp-sat optimal"
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(), st.sampled_from([10, 50, 200, 1000]))
+def test_more_budget_never_lowers_coverage(instance, extra_dollars):
+    offers, weights, limits = instance
+    richer = Limits(
+        limits.budget_cents + 100 * extra_dollars, limits.hours_tenths, limits.max_offers
+    )
+    assert solve(offers, weights, richer).value >= solve(offers, weights, limits).value
+
+
+@settings(max_examples=40, deadline=None)
+@given(instances())
+def test_results_are_deterministic(instance):
+    offers, weights, limits = instance
+    first = solve(offers, weights, limits)
+    again = solve(list(reversed(offers)), dict(weights), limits)
+    assert first.value == again.value
+    assert sorted(c.id for c in first.chosen) == sorted(
+        c.id for c in solve(offers, weights, limits).chosen
+    )
+
+
+def test_quality_breaks_ties_between_equal_coverage():
+    # GIVEN two offers that cover the same gap equally, one quality-assured and dearer
+    weights = {"g0": 1.0}
+    plain, assured = offer(1, 5, 10, {"g0": 1.0}), offer(2, 8, 10, {"g0": 1.0}, qa=True)
+    # WHEN both fit the budget THEN the assured one is chosen, and only one of them
+    sel = solve([plain, assured], weights, Limits(5000, 1000, 5))
+    assert [c.id for c in sel.chosen] == ["o02"]
+    # AND when only the plain one fits, it is chosen
+    assert [c.id for c in solve([plain, assured], weights, Limits(600, 1000, 5)).chosen] == ["o01"]
+
+
+def test_cheapest_and_fastest_keep_the_coverage_floor():
+    weights = {"g0": 1.0, "g1": 1.0}
+    a = offer(1, 50, 5, {"g0": 1.0, "g1": 1.0})  # one dear, quick course
+    b, c = offer(2, 5, 30, {"g0": 1.0}), offer(3, 5, 30, {"g1": 1.0})  # two cheap, long ones
+    limits = Limits(10_000, 1000, 5)
+    best = solve([a, b, c], weights, limits)
+    cheap = solve([a, b, c], weights, limits, goal="cost", min_value=best.value)
+    fast = solve([a, b, c], weights, limits, goal="hours", min_value=best.value)
+    assert sorted(o.id for o in cheap.chosen) == ["o02", "o03"]
+    assert [o.id for o in fast.chosen] == ["o01"]
