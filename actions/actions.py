@@ -1,82 +1,70 @@
-"""Thin Rasa custom actions: translate tracker <-> `assistant` services, nothing more.
+"""The one dialogue action: a thin adapter between Rasa's tracker and
+`assistant.conversation` (which owns the phases, the questions and the answers).
 
-Every action answers; if the engine or database fails the user gets a short apology and a
-way forward (see `safe_run`), never silence.
+It reads the turn (intent, entities, text, sender, channel) and the state slot, lets the
+dialogue handle it off the event loop, and renders the messages. If anything fails, the user
+gets a short apology in their language and a way forward, never silence.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.messages import say
-
 log = logging.getLogger(__name__)
 
-
-def conversation_language(tracker: Tracker) -> str:
-    lang = tracker.get_slot("language")
-    if lang in ("en", "es"):
-        return lang
-    from assistant.skills.text import detect_language
-
-    detected = detect_language(tracker.latest_message.get("text") or "")
-    return detected if detected in ("en", "es") else "es"
+APOLOGY = {
+    "es": "Perdón, tuve un problema técnico. Intenta de nuevo en un momento, o escribe "
+    "'hablar con una persona'.",
+    "en": "Sorry, I had a technical problem. Please try again in a moment, or type "
+    "'talk to a person'.",
+}
 
 
-class ActionWelcome(Action):
-    def name(self) -> str:
-        return "action_welcome"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        lang = conversation_language(tracker)
+def render(dispatcher: CollectingDispatcher, message) -> None:
+    data = message.as_dict()
+    if data.get("rows"):
+        # Channels with list pickers (WhatsApp) use the rows; others show the numbered text.
         dispatcher.utter_message(
-            text=say("welcome", lang),
-            buttons=[{"title": say("button_tell", lang), "payload": "/tell_experience"}],
+            text=data.get("text"), json_message={"text": data.get("text"), "rows": data["rows"]}
         )
-        return [SlotSet("language", lang)]
+    elif data.get("image"):
+        dispatcher.utter_message(image=data["image"], text=data.get("text"))
+    else:
+        dispatcher.utter_message(text=data.get("text"), buttons=data.get("buttons") or [])
 
 
-class ActionExtractSkills(Action):
+class ActionConverse(Action):
     def name(self) -> str:
-        return "action_extract_skills"
+        return "action_converse"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        lang = conversation_language(tracker)
-        text = tracker.latest_message.get("text") or ""
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        from assistant.conversation.dialogue import Turn
+
+        message = tracker.latest_message or {}
+        turn = Turn(
+            sender_id=tracker.sender_id,
+            text=message.get("text") or "",
+            intent=(message.get("intent") or {}).get("name") or "nlu_fallback",
+            entities=message.get("entities") or [],
+            channel=tracker.get_latest_input_channel() or "rest",
+        )
+        state = tracker.get_slot("puente_state")
         try:
-            from assistant.services.skills import get_skill_engine
+            from assistant.services.conversation import get_dialogue
 
-            result = get_skill_engine().extract(text, language=lang, top=5)
+            reply = await asyncio.get_running_loop().run_in_executor(
+                None, get_dialogue().handle, state, turn
+            )
         except Exception:  # noqa: BLE001 - the user must get an answer whatever failed
-            log.exception("skill extraction failed")
-            dispatcher.utter_message(text=say("engine_failed", lang))
-            return [SlotSet("language", lang)]
-        hits = result.skills[:5]
-        if not hits:
-            dispatcher.utter_message(text=say("no_skills", lang))
-            return [SlotSet("language", lang)]
-        lines = [say("skills_intro", lang)]
-        for hit in hits:
-            quote = hit.evidence[0].text if hit.evidence else ""
-            lines.append(f'• {hit.label} — "{quote}"')
-        lines.append(say("attribution", lang))
-        dispatcher.utter_message(text="\n".join(lines))
-        skills: list[dict[str, Any]] = [
-            {"uri": h.uri, "label": h.label, "kind": h.kind, "score": round(h.score, 3)}
-            for h in hits
-        ]
-        return [SlotSet("language", lang), SlotSet("skills", skills)]
-
-
-class ActionDefaultFallback(Action):
-    def name(self) -> str:
-        return "action_default_fallback"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        dispatcher.utter_message(text=say("rephrase", conversation_language(tracker)))
-        return []
+            log.exception("the dialogue failed on intent %s", turn.intent)
+            lang = tracker.get_slot("language") or "es"
+            dispatcher.utter_message(text=APOLOGY.get(lang, APOLOGY["es"]))
+            return []
+        for item in reply.messages:
+            render(dispatcher, item)
+        return [SlotSet("puente_state", reply.state), SlotSet("language", reply.language)]

@@ -1,53 +1,14 @@
-"""The walking skeleton end to end: REST message -> real Rasa 3.6 -> real action server
-(rasa-sdk 3.21) -> the engine; the tracker lands in the same SQL database."""
+"""The whole stack as it runs: real Rasa 3.6, the real action server (rasa-sdk 3.21), the web
+app, one SQL database. HTTP API checks here; complete conversations in
+test_conversation_e2e.py (same stack fixture)."""
 
 from __future__ import annotations
-
-import time
 
 import httpx
 import jwt
 import pytest
-from sqlalchemy import create_engine, text
-
-from tests.conftest import ROOT
-from tests.servers import make_stack, rasa_command
 
 pytestmark = pytest.mark.servers
-
-
-@pytest.fixture(scope="module")
-def stack(esco_db, tmp_root):
-    from assistant.config import get_settings
-    from assistant.services.runtime import ensure_rasa_model
-
-    settings = get_settings()
-    model = ensure_rasa_model(settings)
-    stack = make_stack(settings, model, tmp_root / "logs-skeleton")
-    stack.start(
-        "action",
-        [str(ROOT / ".venv/bin/python"), "-m", "actions", "--port", str(stack.ports["action"])],
-    )
-    stack.start("rasa", rasa_command(stack, model))
-    stack.start(
-        "web",
-        [
-            str(ROOT / ".venv/bin/uvicorn"),
-            "assistant.web.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(stack.ports["web"]),
-        ],
-    )
-    try:
-        stack.wait_http("action", "/health")
-        stack.wait_http("rasa", "/")
-        stack.wait_http("web", "/health")
-        yield stack
-    finally:
-        stack.stop()
 
 
 def say(stack, sender: str, message: str) -> list[dict]:
@@ -58,45 +19,6 @@ def say(stack, sender: str, message: str) -> list[dict]:
     )
     assert response.status_code == 200
     return response.json()
-
-
-def test_greeting_is_answered_by_the_custom_action(stack):
-    replies = say(stack, "skeleton-1", "hello")
-    assert replies, "the bot stayed silent"
-    assert "Puente" in replies[0]["text"]
-    assert replies[0]["buttons"][0]["payload"] == "/tell_experience"
-
-
-def test_experience_is_turned_into_skills_through_the_action_server(stack, esco_db):
-    # WHEN the worker describes a task
-    replies = say(stack, "skeleton-2", "I fixed bikes for my neighbours")
-    # THEN the custom action names a bicycle-repair skill and credits ESCO
-    body = "\n".join(r.get("text", "") for r in replies)
-    assert "bicycle" in body.lower(), body
-    assert "ESCO classification of the European Commission" in body
-    # AND the tracker, with the action and the skills slot, is stored in the database
-    engine = create_engine(esco_db)
-    deadline = time.monotonic() + 10
-    while True:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT type_name, action_name, data FROM events WHERE sender_id = :s"),
-                {"s": "skeleton-2"},
-            ).all()
-        if (
-            any(r.action_name == "action_extract_skills" for r in rows)
-            or time.monotonic() > deadline
-        ):
-            break
-        time.sleep(0.5)
-    assert any(r.action_name == "action_extract_skills" for r in rows)
-    assert any(r.type_name == "slot" and '"skills"' in r.data for r in rows)
-
-
-def test_spanish_experience(stack):
-    replies = say(stack, "skeleton-3", "cuidaba a mi abuela y le daba sus medicamentos")
-    body = "\n".join(r.get("text", "") for r in replies).lower()
-    assert "esto es lo que encuentro" in body
 
 
 def test_rasa_http_api_needs_the_jwt(stack):
@@ -154,3 +76,43 @@ def test_web_app_occupations_and_gaps_api(stack):
     assert {"/api/v1/skills/extract", "/api/v1/occupations/search", "/api/v1/gaps"} <= set(
         schema["paths"]
     )
+
+
+def test_plan_and_chart_api(stack):
+    skills = httpx.post(
+        stack.url("web") + "/api/v1/skills/extract",
+        json={"text": "Trabajé de cajera, cobraba y le enseñaba a las nuevas", "lang": "es"},
+        timeout=60,
+    ).json()["skills"]
+    body = {
+        "skills": skills,
+        "occupation": "supervisor de tienda",
+        "constraints": {
+            "budget": 60,
+            "currency": "USD",
+            "hours_per_week": 5,
+            "weeks": 12,
+            "language": "es",
+            "mode": "any",
+            "start_date": "2027-01-11",
+        },
+    }
+    result = httpx.post(stack.url("web") + "/api/v1/plan", json=body, timeout=180)
+    assert result.status_code == 200, result.text
+    plan = result.json()["plan"]
+    assert plan["offers"] and plan["totals"]["cost"]["currency"] == "USD"
+    assert {"cheapest", "fastest", "pathway"} <= plan["alternatives"].keys()
+    bad = httpx.post(
+        stack.url("web") + "/api/v1/plan",
+        json={**body, "constraints": {**body["constraints"], "currency": "XYZ"}},
+        timeout=30,
+    )
+    assert bad.status_code == 422 and "XYZ" in bad.text
+    png = httpx.post(
+        stack.url("web") + "/api/v1/gaps/chart",
+        json={"skills": skills, "occupation": "supervisor de tienda", "format": "png"},
+        timeout=120,
+    )
+    assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    schema = httpx.get(stack.url("web") + "/openapi.json", timeout=10).json()
+    assert {"/api/v1/plan", "/api/v1/gaps/chart"} <= set(schema["paths"])

@@ -1,0 +1,319 @@
+"""One turn of the conversation: state in, state and messages out.
+
+`Dialogue.handle` reads the user's turn (intent, entities, text), answers digressions that
+work anywhere (why, details, language, help, start over, a person, delete my data, come back
+with a code), lets the current phase act on the turn (`steps`), asks `next_phase` where to go
+and then asks that phase's question. It never imports Rasa; the action is a thin adapter.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from assistant.conversation import parse, steps
+from assistant.conversation.phases import CONSTRAINT_INTENTS, Phase, next_phase
+from assistant.conversation.ports import DialogueServices
+from assistant.conversation.state import ConversationState
+from assistant.conversation.texts import Message, button, say
+
+log = logging.getLogger(__name__)
+MISSES_BEFORE_PERSON = 2
+
+
+@dataclass
+class Turn:
+    sender_id: str
+    text: str
+    intent: str
+    entities: list[dict] = field(default_factory=list)
+    channel: str = "rest"
+
+
+@dataclass
+class Reply:
+    state: dict
+    messages: list[Message]
+    language: str
+
+
+class Dialogue:
+    def __init__(self, services: DialogueServices) -> None:
+        self.services = services
+
+    def handle(self, state_data: dict | None, turn: Turn) -> Reply:
+        state = ConversationState.load(state_data)
+        messages: list[Message] = []
+        if state.phase == Phase.WELCOME:
+            stored = self.services.load(turn.sender_id)
+            if stored:  # a returning worker whose chat history was lost
+                state = ConversationState.load(stored)
+                messages.append(Message(say("resumed", state.language)))
+            else:
+                state.language = _detect_language(turn.text)
+        plan_before = state.plan
+        intent = self._interpret(state, turn)
+        if state.phase == Phase.WELCOME and intent != "resume":
+            messages += self._welcome(state, turn, intent)
+        else:
+            messages += self._turn(state, turn, intent)
+        if state.consent:
+            data = state.model_dump(mode="json")
+            state.resume_code = self.services.save(turn.sender_id, turn.channel, data)
+            if state.plan and state.plan != plan_before:
+                self.services.save_plan(turn.sender_id, state.model_dump(mode="json"))
+        return Reply(state.model_dump(mode="json"), messages, state.language)
+
+    # -- reading the turn --------------------------------------------------------------------
+    def _interpret(self, state: ConversationState, turn: Turn) -> str:
+        """Rasa's intent, corrected by what the phase expects when Rasa is unsure."""
+        intent, text = turn.intent or "nlu_fallback", turn.text or ""
+        if intent != "resume" and parse.resume_code(text) and len(text.split()) <= 4:
+            return "resume"
+        if intent != "nlu_fallback":
+            return intent
+        words = len(text.split())
+        phase = state.phase
+        if phase == Phase.EXPERIENCES and words >= 4:
+            return "tell_experience"
+        if phase == Phase.GOAL and not state.goal_options and 1 <= words <= 8:
+            return "set_goal"
+        if phase in (Phase.GOAL, Phase.SKILLS_REVIEW) and parse.numbers(text):
+            return "select_number"
+        if phase in (Phase.CONSTRAINTS, Phase.PLAN):
+            missing = state.constraints.missing()
+            if missing == "budget" and parse.budget(text) is not None:
+                return "give_budget"
+            if missing == "hours" and any(parse.hours_and_weeks(text)):
+                return "give_hours"
+            if parse.mode(text):
+                return "choose_mode"
+        if phase == Phase.CONSENT and words >= 4:
+            return "tell_experience"
+        return intent
+
+    # -- the turn ----------------------------------------------------------------------------
+    def _welcome(self, state: ConversationState, turn: Turn, intent: str) -> list[Message]:
+        if intent == "tell_experience" or len(turn.text.split()) >= 6:
+            state.pending_text = turn.text  # told before consent: used once they answer
+        state.phase = Phase.CONSENT
+        return [Message(say("welcome", state.language)), self._consent_question(state)]
+
+    def _consent_question(self, state: ConversationState, key: str = "privacy") -> Message:
+        lang = state.language
+        return Message(
+            say(key, lang),
+            buttons=[button("btn_accept", "/affirm", lang), button("btn_decline", "/deny", lang)],
+        )
+
+    def _turn(self, state: ConversationState, turn: Turn, intent: str) -> list[Message]:
+        lang = state.language
+        if intent == "nlu_fallback":
+            state.misses += 1
+            if state.misses >= MISSES_BEFORE_PERSON:
+                state.misses = 0
+                return [
+                    Message(
+                        say("offer_person", lang),
+                        buttons=[
+                            button("btn_person", "/ask_human", lang),
+                            button("btn_keep_trying", "/affirm", lang),
+                        ],
+                    )
+                ]
+            return [Message(say("rephrase", lang)), *self._prompt(state, state.phase)]
+        state.misses = 0
+        if state.pending == "delete":
+            state.pending = None
+            if intent == "affirm":
+                return self._delete(state, turn)
+            if intent == "deny":
+                return [Message(say("kept", lang)), *self._prompt(state, state.phase)]
+        handled = self._anywhere(state, turn, intent)
+        if handled is not None:
+            return handled
+        messages = self._act(state, turn, intent)
+        acted = state.phase  # _act may already have moved (e.g. to the goal search)
+        state.phase = next_phase(state.facts(acted), intent)
+        if (
+            state.phase != acted
+            or not messages
+            or state.phase == Phase.CONSTRAINTS
+            or (state.phase == Phase.PLAN and state.plan is None)
+        ):
+            messages += self._prompt(state, state.phase)
+        return messages
+
+    def _anywhere(self, state, turn: Turn, intent: str) -> list[Message] | None:
+        lang, phase = state.language, state.phase
+        if intent == "resume":
+            code = steps.entity(turn.entities, "resume_code") or parse.resume_code(turn.text)
+            stored = self.services.load_by_code(code or "", turn.sender_id)
+            if not stored:
+                return [Message(say("bad_code", lang))] + (
+                    [self._consent_question(state)] if phase == Phase.WELCOME else []
+                )
+            state.__dict__.update(ConversationState.load(stored).__dict__)
+            return [Message(say("resumed", state.language)), *self._prompt(state, state.phase)]
+        if intent == "delete_data":
+            state.pending = "delete"
+            return [
+                Message(
+                    say("confirm_delete", lang),
+                    buttons=[
+                        button("btn_delete", "/affirm", lang),
+                        button("btn_keep", "/deny", lang),
+                    ],
+                )
+            ]
+        if intent == "switch_language":
+            wanted = steps.entity(turn.entities, "language") or parse.language(turn.text)
+            state.language = wanted if wanted in ("en", "es") else ("en" if lang == "es" else "es")
+            return [Message(say("language_set", state.language)), *self._prompt(state, phase)]
+        if intent == "ask_help":
+            return [Message(say("help", lang)), *self._prompt(state, phase)]
+        if intent == "ask_why":
+            return steps.why(state, turn.text, turn.entities, phase)
+        if intent == "ask_offer_details" and not (phase == Phase.GOAL and state.goal_options):
+            return steps.offer_details(state, turn.text, turn.entities, self.services)
+        if intent == "thanks":
+            return [Message(say("thanks", lang))]
+        if intent == "goodbye":
+            code = say("goodbye_code", lang, code=state.resume_code) if state.resume_code else ""
+            return [Message(say("goodbye", lang) + code)]
+        if intent == "greet" and phase != Phase.CONSENT:
+            return [Message(say("resumed", lang)), *self._prompt(state, phase)]
+        if intent == "start_over":
+            keep = {"language": lang, "consent": state.consent, "resume_code": state.resume_code}
+            state.__dict__.update(ConversationState(**keep).__dict__)
+            state.phase = next_phase(state.facts(Phase.CONSENT), "start_over")
+            return [Message(say("restart", lang)), *self._prompt(state, state.phase)]
+        return None
+
+    def _act(self, state: ConversationState, turn: Turn, intent: str) -> list[Message]:
+        """What the turn means in the current phase (before moving on)."""
+        lang, phase, text = state.language, state.phase, turn.text
+        if intent == "ask_human":
+            state.handoff_requested = True
+            return []
+        if phase == Phase.CONSENT:
+            if intent not in ("affirm", "deny"):
+                if intent == "tell_experience":
+                    state.pending_text = text
+                return [self._consent_question(state, "consent_again")]
+            state.consent = intent == "affirm"
+            if state.consent:
+                state.resume_code = self.services.save(
+                    turn.sender_id, turn.channel, state.model_dump(mode="json")
+                )
+            return [Message(say("consent_yes" if state.consent else "consent_no", lang))]
+        if intent == "tell_experience":
+            return steps.record_experience(state, text, self.services)
+        if intent in CONSTRAINT_INTENTS or phase == Phase.CONSTRAINTS:
+            noted = steps.apply_constraints(state, intent, text, turn.entities)
+            if noted:
+                return [Message(say("noted_constraint", lang, what=", ".join(noted)))]
+            if phase == Phase.CONSTRAINTS:
+                return []  # the question is asked again
+        if phase == Phase.EXPERIENCES:
+            if intent == "deny" and not state.profile.active:
+                return [Message(say("need_experience", lang) + say("ask_experience", lang))]
+            if intent in ("set_goal", "change_goal"):
+                state.goal_text = text
+            if intent == "affirm":
+                return [Message(say("ask_experience", lang))]
+            return []
+        if phase == Phase.SKILLS_REVIEW:
+            if intent in ("set_goal", "ask_close_jobs"):
+                steps.review_turn(state, "affirm", text, turn.entities)
+                state.phase = Phase.GOAL
+                return steps.goal_turn(state, intent, text, turn.entities, self.services)
+            return steps.review_turn(state, intent, text, turn.entities)
+        if phase == Phase.GOAL or intent in ("change_goal", "set_goal", "ask_close_jobs"):
+            if intent == "change_goal":
+                state.goal, state.goal_options, state.plan = None, [], None
+                if len(steps.goal_title(text, turn.entities).split()) < 1 or intent_only(text):
+                    return []
+            state.phase = Phase.GOAL
+            return steps.goal_turn(state, intent, text, turn.entities, self.services)
+        if phase == Phase.PLAN and intent == "deny":
+            return [Message(say("plan_empty", lang).split(". ", 1)[-1])]
+        return []
+
+    def _prompt(self, state: ConversationState, phase: Phase) -> list[Message]:
+        """The question that opens (or re-opens) a phase."""
+        lang = state.language
+        if phase in (Phase.WELCOME, Phase.CONSENT):
+            return [self._consent_question(state)]
+        if phase == Phase.EXPERIENCES:
+            if state.pending_text:
+                text, state.pending_text = state.pending_text, None
+                return steps.record_experience(state, text, self.services)
+            return [Message(say("ask_experience", lang))]
+        if phase == Phase.SKILLS_REVIEW:
+            return steps.review_message(state)
+        if phase == Phase.GOAL:
+            if state.goal_options:
+                return [steps.goal_options_message(state, state.goal_options, "goal_options")]
+            if state.goal_text:
+                text, state.goal_text = state.goal_text, None
+                return steps.search_goal(state, text, self.services)
+            return [steps.goal_prompt(state)]
+        if phase == Phase.CONSTRAINTS:
+            question = steps.constraint_question(state)
+            if question:
+                return [question]
+            state.phase = Phase.PLAN
+            return self._prompt(state, Phase.PLAN)
+        if phase == Phase.PLAN:
+            if state.goal is None:
+                state.phase = Phase.GOAL
+                return [steps.goal_prompt(state)]
+            return steps.present_plan(state, self.services)
+        if phase == Phase.WRAP_UP:
+            return steps.wrap_up(state, self.services)
+        if phase == Phase.HANDOFF:
+            out = [Message(say("handoff", lang, contact=self.services.counsellor_contact()))]
+            if not state.consent:
+                out.append(Message(say("handoff_unsaved", lang)))
+            return out
+        return []
+
+    def _delete(self, state: ConversationState, turn: Turn) -> list[Message]:
+        self.services.delete(turn.sender_id)
+        lang = state.language
+        state.__dict__.update(ConversationState(language=lang).__dict__)
+        return [Message(say("deleted", lang))]
+
+
+def intent_only(text: str) -> bool:
+    """ "quiero cambiar de meta" says what to do, not which job."""
+    return bool(
+        re.fullmatch(
+            r"(?i)\W*((quiero|quisiera|deseo|puedo|i want to|i'd like to|can i|let me)\s+)?"
+            r"(cambiar|change|otra|otro|another|different|nueva|new)\s*(de\s+|my\s+|mi\s+|a\s+)?"
+            r"(meta|goal|objetivo|trabajo|job|ocupaci[oó]n|occupation)?\W*",
+            text.strip(),
+        )
+    )
+
+
+GREETINGS = {
+    "en": {"hi", "hello", "hey", "morning", "evening", "afternoon", "thanks", "help", "yes"},
+    "es": {"hola", "buenas", "buenos", "dias", "tardes", "noches", "gracias", "ayuda", "si"},
+}
+
+
+def _detect_language(text: str) -> str:
+    """The first message's language; short greetings are decided by a word list, since a
+    stopword count cannot tell "hello" from "hola"."""
+    from assistant.skills.text import detect_language
+
+    words = set(parse.fold(text).replace(",", " ").replace("!", " ").split())
+    for lang, greeting in GREETINGS.items():
+        if words & greeting and not words & GREETINGS["es" if lang == "en" else "en"]:
+            if len(words) <= 3:
+                return lang
+    lang = detect_language(text or "")
+    return lang if lang in ("en", "es") else "es"

@@ -1,0 +1,67 @@
+"""The conversation's state: kept in a Rasa slot between turns (so an anonymous session works
+without our database) and, once the worker consents, saved with their profile and plan."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from assistant.conversation.phases import Facts, Phase
+from assistant.profiles.model import Profile
+
+
+class Constraints(BaseModel):
+    budget: float | None = None
+    currency: str | None = None
+    hours_per_week: float | None = None
+    weeks: int | None = None
+    mode: str | None = None
+
+    def missing(self) -> str | None:
+        if self.budget is None:
+            return "budget"
+        if self.hours_per_week is None:
+            return "hours"
+        if self.mode is None:
+            return "mode"
+        return None
+
+
+class ConversationState(BaseModel):
+    phase: Phase = Phase.WELCOME
+    language: str = "es"
+    consent: bool | None = None
+    profile: Profile = Field(default_factory=Profile)
+    asked_tasks: list[int] = Field(default_factory=list)  # experiences already followed up
+    reviewed: bool = False
+    review_list: list[str] = Field(default_factory=list)  # numbered skill URIs shown
+    goal: dict | None = None  # {"uri", "label"}
+    goal_text: str | None = None  # a goal mentioned before its turn came
+    goal_options: list[dict] = Field(default_factory=list)
+    constraints: Constraints = Field(default_factory=Constraints)
+    plan: dict | None = None
+    gaps: dict | None = None
+    misses: int = 0
+    pending: str | None = None  # "delete", or an experience told before consent
+    pending_text: str | None = None
+    handoff_requested: bool = False
+    resume_code: str | None = None
+
+    def facts(self, phase: Phase | None = None) -> Facts:
+        return Facts(
+            phase=phase or self.phase,
+            consent_answered=self.consent is not None,
+            has_skills=bool(self.profile.active),
+            reviewed=self.reviewed,
+            has_goal=self.goal is not None,
+            constraints_complete=self.constraints.missing() is None,
+            has_plan=self.plan is not None,
+        )
+
+    @classmethod
+    def load(cls, data: dict | None) -> ConversationState:
+        if not data:
+            return cls()
+        try:
+            return cls.model_validate(data)
+        except ValueError:
+            return cls()  # a state from an older release: start cleanly rather than fail

@@ -1,0 +1,413 @@
+"""What each phase does with a turn, and how each phase asks its question. Called by
+`dialogue.Dialogue`; every function takes the state, changes it and returns messages."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.conversation import parse
+from assistant.conversation.phases import Phase
+from assistant.conversation.state import ConversationState
+from assistant.conversation.texts import Message, button, say
+from assistant.plans.constraints import PlanConstraints
+from assistant.profiles.model import Profile
+
+REVIEW_PER_KIND = {"transversal": 4, "digital": 4, "specific": 5}
+DEFAULT_WEEKS = 12
+SHORT_EXPERIENCE_WORDS = 10
+
+
+def entity(entities: list[dict], name: str) -> str | None:
+    for e in entities or []:
+        if e.get("entity") == name and e.get("value") not in (None, ""):
+            return str(e["value"])
+    return None
+
+
+def quote(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return f"«{text if len(text) <= limit else text[: limit - 1] + '…'}»"
+
+
+# -- experiences ------------------------------------------------------------------------------
+def record_experience(state: ConversationState, text: str, services) -> list[Message]:
+    lang = state.language
+    folded = parse.fold(text).strip(" .!")
+    if any(parse.fold(e).strip(" .!") == folded for e in state.profile.experiences):
+        return [Message(say("already_told", lang)), anything_else(lang)]
+    index = len(state.profile.experiences)
+    extraction = services.extract(text, lang)
+    found = Profile.from_extraction(extraction, experience=index)
+    state.profile.experiences.append(text)
+    before = {s.uri for s in state.profile.skills}
+    state.profile.merge(found.skills)
+    new = [s for s in state.profile.skills if s.uri not in before and s.status == "active"]
+    if new:
+        state.reviewed = False
+    messages = []
+    if found.skills:
+        examples = ", ".join(s.label for s in found.skills[:3])
+        messages.append(Message(say("noted", lang, examples=examples)))
+    else:
+        messages.append(Message(say("noted_nothing", lang)))
+        state.asked_tasks.append(index)
+        return messages
+    if len(text.split()) < SHORT_EXPERIENCE_WORDS and index not in state.asked_tasks:
+        state.asked_tasks.append(index)  # follow up once per experience, never twice
+        messages.append(Message(say("ask_tasks", lang)))
+        return messages
+    messages.append(anything_else(lang))
+    return messages
+
+
+def anything_else(lang: str) -> Message:
+    return Message(
+        say("anything_else", lang),
+        buttons=[button("btn_more", "/affirm", lang), button("btn_done", "/deny", lang)],
+    )
+
+
+# -- skills review ----------------------------------------------------------------------------
+def review_message(state: ConversationState) -> list[Message]:
+    lang = state.language
+    lines = [say("review_intro", lang)]
+    numbered: list[str] = []
+    for kind, cap in REVIEW_PER_KIND.items():
+        skills = sorted(
+            (s for s in state.profile.active if s.kind == kind),
+            key=lambda s: (-s.confidence, s.label),
+        )[:cap]
+        if not skills:
+            continue
+        lines.append("")
+        lines.append(say(f"kind_{kind}", lang) + ":")
+        for s in skills:
+            numbered.append(s.uri)
+            level = f" ({s.level})" if s.level else ""
+            evidence = f" — {quote(s.evidence[0].text)}" if s.evidence else ""
+            lines.append(f"{len(numbered)}. {s.label}{level}{evidence}")
+    state.review_list = numbered
+    lines += ["", say("review_ask", lang)]
+    return [
+        Message(
+            "\n".join(lines),
+            buttons=[
+                button("btn_all_ok", "/affirm", lang),
+                button("btn_more", "/add_experience", lang),
+            ],
+        )
+    ]
+
+
+def review_turn(state: ConversationState, intent: str, text: str, entities) -> list[Message]:
+    lang = state.language
+    if intent == "affirm":
+        for uri in state.review_list or [s.uri for s in state.profile.active]:
+            skill = state.profile.get(uri)
+            if skill and skill.source == "inferred":
+                skill.source = "confirmed"
+        state.reviewed = True
+        return []
+    picked = parse.choices(text, len(state.review_list))
+    number = entity(entities, "number")
+    if not picked and number and number.isdigit() and 1 <= int(number) <= len(state.review_list):
+        picked = [int(number) - 1]
+    level = entity(entities, "level") or parse.level(text)
+    if intent == "rate_level" or (level and picked and intent != "deny"):
+        if not picked or not level:
+            return [Message(say("which_number", lang))]
+        messages = []
+        for i in picked:
+            skill = state.profile.get(state.review_list[i])
+            skill.level = level if level in ("basic", "intermediate", "advanced") else None
+            messages.append(Message(say("rated", lang, level=level, label=skill.label)))
+        return messages
+    if intent in ("deny", "select_number"):
+        if not picked:
+            return [Message(say("which_number", lang))]
+        removed = []
+        for i in picked:
+            skill = state.profile.get(state.review_list[i])
+            skill.status = "rejected"
+            removed.append(skill.label)
+        return [Message(say("removed", lang, labels=", ".join(removed)))] + review_message(state)
+    return review_message(state)
+
+
+# -- goal --------------------------------------------------------------------------------------
+def goal_options_message(state: ConversationState, options: list[dict], key: str) -> Message:
+    lang = state.language
+    state.goal_options = [{"uri": o["uri"], "label": o["label"]} for o in options[:3]]
+    lines = [say(key, lang)]
+    for i, o in enumerate(options[:3], 1):
+        share = f" ({o['covered_share']:.0%})" if "covered_share" in o else ""
+        lines.append(f"{i}. {o['label']}{share}")
+    buttons = [
+        {"title": _short(o["label"]), "payload": f'/select_number{{"number": "{i}"}}'}
+        for i, o in enumerate(options[:3], 1)
+    ]
+    return Message("\n".join(lines), buttons=buttons)
+
+
+def _short(label: str, limit: int = 20) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def search_goal(state: ConversationState, text: str, services) -> list[Message]:
+    options = services.search_occupations(text, state.language, 3)
+    if not options:
+        return [Message(say("no_goal_found", state.language))]
+    return [goal_options_message(state, options, "goal_options")]
+
+
+def goal_turn(state, intent, text, entities, services) -> list[Message]:
+    lang = state.language
+    if intent == "ask_close_jobs":
+        options = services.close_jobs(state.profile, 3)
+        if not options:
+            return [Message(say("ask_goal", lang))]
+        return [goal_options_message(state, options, "close_options")]
+    if state.goal_options and intent in ("select_number", "affirm", "ask_offer_details"):
+        index = parse.choice(text, len(state.goal_options))
+        number = entity(entities, "number")
+        if index is None and number and number.isdigit():
+            index = int(number) - 1 if 1 <= int(number) <= len(state.goal_options) else None
+        if index is None and intent == "affirm" and len(state.goal_options) == 1:
+            index = 0
+        if index is None:
+            return [Message(say("which_number", lang))]
+        state.goal = state.goal_options[index]
+        state.goal_options = []
+        state.plan = state.gaps = None
+        return [Message(say("goal_set", lang, label=state.goal["label"]))]
+    title = goal_title(text, entities)
+    if title:
+        return search_goal(state, title, services)
+    return [goal_prompt(state)]
+
+
+GOAL_LEAD = re.compile(
+    r"^(?:(?:yo\s+)?(?:quiero|quisiera|me gustar[ií]a|busco|mi meta es|sueño con|i want|"
+    r"i'd like|i would like|i'm looking for|my goal is)\s+)?"
+    r"(?:(?:to\s+)?(?:ser|trabajar|trabajo|un trabajo|empleo|chamba|be|become|work|a job|"
+    r"cambiar (?:de )?meta|change (?:my )?goal)\s+)?"
+    r"(?:(?:de|como|en|as|an?|in)\s+)?(?:(?:una?|el|la)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def goal_title(text: str, entities) -> str:
+    """The job asked for: the text without its lead-in ("quiero ser ..."); Rasa's job_title
+    entity only when the text has nothing else (entities often catch one word of several)."""
+    stripped = _strip_goal_words(text)
+    found = entity(entities, "job_title") or ""
+    return stripped if len(stripped) >= len(found) else found
+
+
+def _strip_goal_words(text: str) -> str:
+    """ "quiero trabajar de auxiliar de enfermería" -> "auxiliar de enfermería"."""
+    return " ".join(GOAL_LEAD.sub("", text.strip(" .!¿?")).split())
+
+
+def goal_prompt(state: ConversationState) -> Message:
+    lang = state.language
+    return Message(
+        say("ask_goal", lang), buttons=[button("btn_close_jobs", "/ask_close_jobs", lang)]
+    )
+
+
+# -- constraints -------------------------------------------------------------------------------
+def apply_constraints(state, intent: str, text: str, entities) -> list[str]:
+    """Reads whatever constraints the text gives, whichever was asked; returns what it noted."""
+    c, noted = state.constraints, []
+    asked = c.missing()
+    if intent == "give_budget" or (
+        asked == "budget" and intent not in ("give_hours", "choose_mode")
+    ):
+        amount = entity(entities, "amount")
+        value = parse.budget(text) if amount is None else parse.budget(amount)
+        if value is not None:
+            c.budget = value
+            c.currency = (
+                entity(entities, "currency") or parse.currency(text) or c.currency or "USD"
+            ).upper()
+            noted.append(f"{c.currency} {value:g}")
+    if intent == "give_hours" or (
+        asked == "hours" and intent not in ("give_budget", "choose_mode")
+    ):
+        hours, weeks = parse.hours_and_weeks(text)
+        if hours is None and entity(entities, "hours"):
+            hours = parse.budget(entity(entities, "hours"))
+        if hours:
+            c.hours_per_week = min(hours, 80)
+            noted.append(f"{hours:g} h/sem" if state.language == "es" else f"{hours:g} h/week")
+        if weeks:
+            c.weeks = weeks
+            noted.append(f"{weeks} sem" if state.language == "es" else f"{weeks} weeks")
+    if intent == "choose_mode" or (
+        asked == "mode" and intent in ("choose_mode", "deny", "nlu_fallback", "affirm")
+    ):
+        value = entity(entities, "mode") or parse.mode(text)
+        if value is None and asked == "mode" and intent == "deny":
+            value = "any"
+        if value in ("online", "onsite", "any"):
+            c.mode = value
+            noted.append(value)
+    if noted:
+        state.plan = None
+    return noted
+
+
+def constraint_question(state: ConversationState) -> Message | None:
+    lang = state.language
+    missing = state.constraints.missing()
+    if missing == "budget":
+        return Message(say("ask_budget", lang))
+    if missing == "hours":
+        return Message(say("ask_hours", lang))
+    if missing == "mode":
+        return Message(
+            say("ask_mode", lang),
+            buttons=[
+                button("btn_online", '/choose_mode{"mode": "online"}', lang),
+                button("btn_onsite", '/choose_mode{"mode": "onsite"}', lang),
+                button("btn_any", '/choose_mode{"mode": "any"}', lang),
+            ],
+        )
+    return None
+
+
+def plan_constraints(state: ConversationState) -> PlanConstraints:
+    c = state.constraints
+    return PlanConstraints(
+        budget=c.budget or 0,
+        currency=c.currency or "USD",
+        hours_per_week=c.hours_per_week or 1,
+        weeks=c.weeks or DEFAULT_WEEKS,
+        language=state.language,
+        mode=c.mode or "any",
+    )
+
+
+# -- plan ---------------------------------------------------------------------------------------
+def present_plan(state: ConversationState, services) -> list[Message]:
+    lang = state.language
+    result = services.plan(state.profile, state.goal["uri"], plan_constraints(state))
+    gaps, plan = result["gaps"], result["plan"]
+    state.gaps = gaps
+    state.plan = plan
+    cov = gaps["coverage"]
+    lines = [
+        say(
+            "gaps_intro",
+            lang,
+            label=state.goal["label"],
+            covered=cov["essential_covered"],
+            total=cov["essential_total"],
+        )
+    ]
+    for gap in gaps["gaps"][:6]:
+        lines.append(f"• {gap['label']} ({say('kind_' + gap['kind'], lang).lower()})")
+    messages = [Message("\n".join(lines))]
+    url = services.chart_url(gaps, lang)
+    if url:
+        messages.append(Message(image=url))
+    if not plan["offers"]:
+        messages.append(Message(say("plan_empty", lang)))
+        return messages
+    t = plan["totals"]
+    cost = f"{t['cost']['currency']} {t['cost']['amount']:g}"
+    lines = [
+        say(
+            "plan_intro",
+            lang,
+            n=len(plan["offers"]),
+            cost=cost,
+            hours=f"{t['hours']:g}",
+            weeks=t["weeks"],
+        )
+    ]
+    for i, offer in enumerate(plan["offers"], 1):
+        lines.append(f"{i}. {offer['title']}\n   {offer['reason']}")
+    lines += ["", say("plan_ask", lang), say("attribution", lang)]
+    messages.append(
+        Message(
+            "\n".join(lines),
+            buttons=[
+                button("btn_plan_ok", "/affirm", lang),
+                button("btn_change_goal", "/change_goal", lang),
+            ],
+        )
+    )
+    return messages
+
+
+def offer_details(state: ConversationState, text: str, entities, services) -> list[Message]:
+    lang = state.language
+    offers = (state.plan or {}).get("offers") or []
+    if not offers:
+        return [Message(say("no_plan_yet", lang))]
+    index = parse.choice(text, len(offers))
+    number = entity(entities, "number")
+    if index is None and number and number.isdigit() and 1 <= int(number) <= len(offers):
+        index = int(number) - 1
+    if index is None:
+        if len(offers) != 1:
+            return [Message(say("which_number", lang))]
+        index = 0
+    data = services.offer(offers[index]["id"]) or {}
+    cost = data.get("cost") or {}
+    qa = data.get("quality_assurance") or {}
+    return [
+        Message(
+            say(
+                "details",
+                lang,
+                title=data.get("title", offers[index]["title"]),
+                provider=(data.get("provider") or data.get("awarding_body") or {}).get("name", ""),
+                mode=data.get("mode", ""),
+                languages=", ".join(data.get("languages", [])),
+                cost=f"{cost.get('currency', '')} {cost.get('amount', '')}",
+                hours=(data.get("workload") or {}).get("hours", ""),
+                outcomes="; ".join(data.get("learning_outcomes", [])[:4]),
+                qa=qa.get("type") or "-",
+                credential=", ".join((data.get("credential") or {}).get("format", [])) or "-",
+                url=data.get("url") or "",
+            )
+        )
+    ]
+
+
+def why(state: ConversationState, text: str, entities, phase: Phase) -> list[Message]:
+    lang = state.language
+    offers = (state.plan or {}).get("offers") or []
+    if phase in (Phase.PLAN, Phase.WRAP_UP) and offers:
+        index = parse.choice(text, len(offers))
+        if index is not None:
+            return [Message(say("why_offer", lang, n=index + 1, reason=offers[index]["reason"]))]
+        return [Message(say("why_plan", lang))]
+    if phase in (Phase.GOAL, Phase.CONSTRAINTS):
+        return [Message(say("why_gaps", lang))]
+    return [Message(say("why_skills", lang))]
+
+
+def wrap_up(state: ConversationState, services) -> list[Message]:
+    lang = state.language
+    plan = state.plan or {"offers": [], "totals": {"cost": {"amount": 0, "currency": "USD"}}}
+    cost = plan["totals"]["cost"]
+    text = say(
+        "wrap_up",
+        lang,
+        skills=len(state.profile.active),
+        goal=(state.goal or {}).get("label", "-"),
+        n=len(plan["offers"]),
+        cost=f"{cost['currency']} {cost['amount']:g}",
+    )
+    messages = [Message(text)]
+    if state.consent and state.resume_code:
+        link = services.summary_link(state.resume_code)
+        messages.append(Message(say("wrap_code", lang, code=state.resume_code, link=link)))
+    else:
+        messages.append(Message(say("wrap_unsaved", lang)))
+    messages.append(Message(say("after_wrap", lang)))
+    return messages

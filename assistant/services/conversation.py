@@ -1,0 +1,103 @@
+"""The dialogue's services on the real engine, catalogue and database (one session per
+call). Charts are written under var/charts and served by the web app."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+
+from assistant.config import get_settings
+from assistant.conversation.dialogue import Dialogue
+from assistant.db.session import session_scope
+from assistant.plans.constraints import PlanConstraints
+from assistant.profiles import repository as repo
+from assistant.profiles.model import Profile
+
+
+class LiveServices:
+    def extract(self, text: str, language: str) -> dict:
+        from assistant.services.skills import get_skill_engine
+
+        return get_skill_engine().extract(text, language=language, top=10).as_dict(10)
+
+    def search_occupations(self, text: str, language: str, top: int) -> list[dict]:
+        from assistant.services.skills import get_occupation_search
+
+        return [h.as_dict() for h in get_occupation_search().search(text, language, top)]
+
+    def close_jobs(self, profile: Profile, top: int) -> list[dict]:
+        from assistant.services.skills import get_gap_analyser
+
+        return get_gap_analyser().close_occupations(profile.uris(), top)
+
+    def plan(self, profile: Profile, occupation: str, constraints: PlanConstraints) -> dict:
+        from assistant.services.plans import make_plan
+
+        return make_plan(profile, occupation, constraints)
+
+    def chart_url(self, gaps: dict, language: str) -> str | None:
+        from assistant.services.plans import chart
+
+        settings = get_settings()
+        folder = settings.var_dir / "charts"
+        folder.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_hex(12)
+        (folder / f"{token}.png").write_bytes(chart(gaps, "png", language))
+        return f"{settings.base_url}/charts/{token}.png"
+
+    def offer(self, offer_id: str) -> dict | None:
+        from assistant.catalogue.service import offers_by_id
+
+        with session_scope() as session:
+            offer = offers_by_id(session, [offer_id]).get(offer_id)
+        return offer.model_dump(mode="json") if offer else None
+
+    def load(self, sender_id: str) -> dict | None:
+        with session_scope() as session:
+            row = repo.get_conversation(session, sender_id)
+            return dict(row.state) if row else None
+
+    def load_by_code(self, code: str, sender_id: str) -> dict | None:
+        with session_scope() as session:
+            row = repo.by_resume_code(session, code)
+            if row is None:
+                return None
+            repo.rebind_sender(session, row, sender_id)
+            return dict(row.state)
+
+    def save(self, sender_id: str, channel: str, state: dict) -> str:
+        with session_scope() as session:
+            row = repo.save_conversation(
+                session, sender_id, channel, state.get("language", "es"), state["phase"], state
+            )
+            profile = Profile.model_validate(state.get("profile") or {})
+            if profile.skills:
+                repo.save_profile(session, row.id, profile)
+            if row.state.get("resume_code") != row.resume_code:
+                row.state = {**state, "resume_code": row.resume_code}
+            return row.resume_code
+
+    def save_plan(self, sender_id: str, state: dict) -> None:
+        with session_scope() as session:
+            row = repo.get_conversation(session, sender_id)
+            if row is None or not state.get("plan"):
+                return
+            version = repo.save_profile(session, row.id, Profile.model_validate(state["profile"]))
+            repo.save_plan(
+                session, row.id, version, (state.get("goal") or {}).get("uri"), state["plan"]
+            )
+
+    def delete(self, sender_id: str) -> bool:
+        with session_scope() as session:
+            return repo.delete_conversation(session, sender_id)
+
+    def summary_link(self, code: str) -> str:
+        return f"{get_settings().base_url}/s/{code}"
+
+    def counsellor_contact(self) -> str:
+        return get_settings().counsellor_contact
+
+
+@functools.cache
+def get_dialogue() -> Dialogue:
+    return Dialogue(LiveServices())

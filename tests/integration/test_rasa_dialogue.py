@@ -1,0 +1,80 @@
+"""Rasa's own checks on the dialogue data: `rasa data validate` is clean, and every test
+story (both languages, every digression) passes `rasa test --fail-on-prediction-errors`
+with the trained model: each user text gets the annotated intent and entities, and each turn
+goes to action_converse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import yaml
+
+from tests.conftest import ROOT
+
+RASA = str(ROOT / ".venv-rasa/bin/rasa")
+ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def test_rasa_data_validate_is_clean(tmp_path):
+    out = subprocess.run(
+        [
+            RASA,
+            "data",
+            "validate",
+            "--data",
+            "nlu_data",
+            "--domain",
+            "domain.yml",
+            "--config",
+            "config.yml",
+            "--fail-on-warnings",
+        ],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+
+
+def test_there_are_at_least_forty_test_stories_in_both_languages():
+    counts = {
+        lang: len(
+            yaml.safe_load((ROOT / f"tests/dialogue/test_stories_{lang}.yml").read_text())[
+                "stories"
+            ]
+        )
+        for lang in ("es", "en")
+    }
+    assert sum(counts.values()) >= 40 and min(counts.values()) >= 20, counts
+
+
+def test_every_test_story_passes(tmp_path):
+    from assistant.config import get_settings
+    from assistant.services.runtime import ensure_rasa_model
+
+    model = ensure_rasa_model(get_settings())
+    out = subprocess.run(
+        [
+            RASA,
+            "test",
+            "core",
+            "--model",
+            str(model),
+            "--stories",
+            "tests/dialogue",
+            "--out",
+            str(tmp_path),
+            "--fail-on-prediction-errors",
+        ],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    failed = tmp_path / "failed_test_stories.yml"
+    detail = failed.read_text()[:4000] if failed.exists() else ""
+    assert out.returncode == 0, detail + out.stdout[-2000:] + out.stderr[-2000:]
