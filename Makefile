@@ -23,6 +23,7 @@ format:
 	$(VENV)/ruff check --fix .
 
 test: setup lint
+	scripts/ensure_browser.sh
 	$(VENV)/pytest
 
 bench: setup

@@ -48,6 +48,15 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8000, ge=1, le=65535)
     rasa_jwt_secret: SecretStr = SecretStr(DEV_SECRET)
 
+    widget_jwt_secret: SecretStr = SecretStr(DEV_SECRET)
+    widget_token_minutes: int = Field(default=15, ge=1, le=1440)
+    allowed_origins: str = Field(
+        default="", description="Comma-separated origins allowed to embed the widget"
+    )
+    max_message_chars: int = Field(default=2000, ge=50, le=20_000)
+    rasa_public_url: str = Field(
+        default="", description="Rasa's address as browsers reach it (the widget's socket)"
+    )
     public_url: str = Field(
         default="", description="Base URL of the web app as users reach it (links, images)"
     )
@@ -85,6 +94,16 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.var_dir / 'puente.db'}"
 
     @property
+    def origins(self) -> list[str]:
+        if self.allowed_origins.strip():
+            return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
+        return [f"http://127.0.0.1:{self.web_port}", f"http://localhost:{self.web_port}"]
+
+    @property
+    def rasa_url(self) -> str:
+        return (self.rasa_public_url or f"http://{self.host}:{self.rasa_port}").rstrip("/")
+
+    @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.web_port}").rstrip("/")
 
@@ -95,10 +114,11 @@ class Settings(BaseSettings):
     def check_production(self) -> None:
         """Production refuses to run on the development secret."""
         if self.environment == "production":
-            if self.rasa_jwt_secret.get_secret_value() == DEV_SECRET:
-                raise ConfigurationError(
-                    "PUENTE_RASA_JWT_SECRET must be set to a real secret in production"
-                )
+            for name in ("rasa_jwt_secret", "widget_jwt_secret"):
+                if getattr(self, name).get_secret_value() == DEV_SECRET:
+                    raise ConfigurationError(
+                        f"PUENTE_{name.upper()} must be set to a real secret in production"
+                    )
 
 
 def _env_name(loc: tuple) -> str:

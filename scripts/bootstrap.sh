@@ -58,4 +58,17 @@ rasa_pid=$!
 status=0
 wait $main_pid || status=1
 wait $rasa_pid || status=1
-exit $status
+[ $status -eq 0 ] || exit $status
+
+# The widget's one client library, pinned in web_widget/package-lock.json, copied where the
+# web app serves it.
+vendor=assistant/web/static/vendor
+widget_stamp="$(stamp_of web_widget/package-lock.json)"
+if [ "$(cat "$vendor/.puente-stamp" 2>/dev/null)" != "$widget_stamp" ] || [ ! -f "$vendor/socket.io.min.js" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to build the web widget" >&2; exit 1; }
+  npm ci --prefix web_widget --no-audit --no-fund --ignore-scripts --silent
+  mkdir -p "$vendor"
+  cp web_widget/node_modules/socket.io-client/dist/socket.io.min.js "$vendor/"
+  echo "$widget_stamp" > "$vendor/.puente-stamp"
+  echo "$vendor: socket.io-client $(node -p "require('./web_widget/node_modules/socket.io-client/package.json').version")"
+fi

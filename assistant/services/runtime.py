@@ -122,6 +122,10 @@ def process_environment(
         "PUENTE_ACTION_ENDPOINT": f"http://{settings.host}:{action_port}/webhook",
         "PUENTE_TRACKER_URL": rasa_tracker_url(settings),
         "PUENTE_RASA_JWT_SECRET": settings.rasa_jwt_secret.get_secret_value(),
+        "PUENTE_WIDGET_JWT_SECRET": settings.widget_jwt_secret.get_secret_value(),
+        "PUENTE_ALLOWED_ORIGINS": settings.allowed_origins
+        or f"http://{settings.host}:{web_port},http://localhost:{web_port}",
+        "PUENTE_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
         "SANIC_HOST": settings.host,
         "PYTHONPATH": str(PROJECT_ROOT),
         **QUIET_RASA,

@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from pathlib import Path
 
 from fastapi import FastAPI, HTTPException
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from assistant.config import get_settings
@@ -91,6 +94,13 @@ def _profile(body: GapRequest) -> Profile:
     return Profile(skills=[{"uri": s.uri, "status": s.status or "active"} for s in body.skills])
 
 
+class WidgetSessionRequest(BaseModel):
+    previous: str | None = Field(None, max_length=2000)
+
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
@@ -99,16 +109,45 @@ def create_app() -> FastAPI:
         description="Career guidance: everyday work to ESCO skills. " + ESCO_ATTRIBUTION,
     )
 
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
     @app.get("/", response_class=HTMLResponse)
-    def home() -> str:
-        rasa = html.escape(f"http://{settings.host}:{settings.rasa_port}")
-        return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+    def home(lang: str = "es") -> str:
+        lang = "en" if lang == "en" else "es"
+        base, rasa = html.escape(settings.base_url), html.escape(settings.rasa_url)
+        intro = {
+            "es": "Cuéntale a Puente lo que has hecho —trabajos pagados, informales o "
+            "voluntarios— y te ayuda a nombrar tus habilidades, ver qué te falta para el "
+            "trabajo que quieres y armar un plan corto y barato de cursos con certificado.",
+            "en": "Tell Puente what you have done (paid, informal or volunteer work) and it "
+            "helps you name your skills, see what you need for the job you want and build a "
+            "short, affordable plan of certified courses.",
+        }[lang]
+        return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Puente</title></head>
-<body><main><h1>Puente</h1>
-<p>Career guidance assistant. Running here: this web app, the Rasa server at {rasa}
-(REST channel <code>/webhooks/rest/webhook</code>) and the action server.</p>
-<p>API: <a href="/docs">/docs</a> (OpenAPI). The chat widget arrives with a later release.</p>
-<footer><p>{html.escape(ESCO_ATTRIBUTION)}</p></footer></main></body></html>"""
+<body><main><h1>Puente</h1><p>{html.escape(intro)}</p>
+<p><a href="/?lang={"es" if lang == "en" else "en"}">{"Español" if lang == "en" else "English"}</a>
+· API: <a href="/docs">/docs</a></p>
+<footer><p>{html.escape(ESCO_ATTRIBUTION)}</p></footer></main>
+<script src="{base}/static/widget.js" data-api="{base}" data-socket="{rasa}" data-lang="{lang}"
+ defer></script></body></html>"""
+
+    @app.post("/api/v1/widget/session")
+    def widget_session(body: WidgetSessionRequest) -> dict:
+        """A short-lived token for the chat widget; `previous` keeps the same conversation."""
+        from assistant.web.widget_tokens import issue
+
+        return issue(
+            settings.widget_jwt_secret.get_secret_value(),
+            settings.widget_token_minutes,
+            body.previous,
+        )
 
     @app.get("/health")
     def health() -> dict:

@@ -1,0 +1,147 @@
+"""Puente's socket.io channel for the web widget, fixing Rasa 3.6's own:
+
+- the token is a short-lived JWT issued by the web app (`POST /api/v1/widget/session`), and
+  the sender id comes from its `sub` claim, never from what the client asks for;
+- `enter_room` is awaited (python-socketio >= 5.10 made it a coroutine; Rasa issue 13027),
+  so every tab of the same conversation receives the bot's answers;
+- Origin is checked against PUENTE_ALLOWED_ORIGINS (the web app's own origin by default),
+  also when no CORS origins are configured;
+- messages longer than PUENTE_MAX_MESSAGE_CHARS get a clear reply and go no further.
+
+credentials.yml: `connectors.socketio_channel.PuenteSocketIOInput: {}`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+import jwt
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from sanic import Blueprint, response
+from socketio import AsyncServer
+
+log = logging.getLogger(__name__)
+
+AUDIENCE = "puente-widget"
+DEV_SECRET = "dev-only-change-me"
+TOO_LONG = {
+    "es": "Tu mensaje es muy largo (máximo {n} caracteres). ¿Me lo cuentas en partes?",
+    "en": "Your message is too long (at most {n} characters). Could you send it in parts?",
+}
+
+
+def allowed_origins() -> List[str]:
+    configured = os.environ.get("PUENTE_ALLOWED_ORIGINS", "").strip()
+    if configured:
+        return [o.strip().rstrip("/") for o in configured.split(",") if o.strip()]
+    port = os.environ.get("PUENTE_WEB_PORT", "8000")
+    return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+
+
+def widget_secret() -> str:
+    return os.environ.get("PUENTE_WIDGET_JWT_SECRET") or os.environ.get(
+        "PUENTE_RASA_JWT_SECRET", DEV_SECRET
+    )
+
+
+def sender_from_token(token: Any) -> Optional[str]:
+    if not isinstance(token, str) or not token:
+        return None
+    try:
+        claims = jwt.decode(
+            token,
+            widget_secret(),
+            algorithms=["HS256"],
+            audience=AUDIENCE,
+            options={"require": ["exp", "sub", "aud"]},
+        )
+    except jwt.PyJWTError as exc:
+        log.info("widget token refused: %s", exc)
+        return None
+    sender = claims.get("sub")
+    return sender if isinstance(sender, str) and 0 < len(sender) <= 128 else None
+
+
+class PuenteSocketIOInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            credentials.get("namespace"),
+            credentials.get("socketio_path", "/socket.io"),
+        )
+
+    def __init__(self, user_message_evt, bot_message_evt, namespace, socketio_path) -> None:
+        self.user_message_evt = user_message_evt
+        self.bot_message_evt = bot_message_evt
+        self.namespace = namespace
+        self.socketio_path = socketio_path
+        self.max_chars = int(os.environ.get("PUENTE_MAX_MESSAGE_CHARS", "2000"))
+        self.sio: Optional[AsyncServer] = None
+
+    def get_output_channel(self) -> Optional[SocketIOOutput]:
+        # Used when a counsellor writes or Rasa's API answers on the "latest" channel.
+        return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        origins = allowed_origins()
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins)
+        self.sio = sio
+        bp = SocketBlueprint(sio, self.socketio_path, "puente_socketio", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_request):
+            return response.json({"status": "ok"})
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: str, environ: Dict, auth: Optional[Dict]) -> bool:
+            origin = (environ.get("HTTP_ORIGIN") or "").rstrip("/")
+            if origin and origin not in origins:
+                log.warning("socket.io connection from a foreign origin refused: %s", origin)
+                return False
+            sender = sender_from_token((auth or {}).get("token"))
+            if sender is None:
+                return False
+            await sio.save_session(sid, {"sender": sender}, namespace=self.namespace)
+            await sio.enter_room(sid, sender, namespace=self.namespace)
+            return True
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, _data: Optional[Dict]) -> None:
+            session = await sio.get_session(sid, namespace=self.namespace)
+            await sio.emit("session_confirm", session["sender"], room=sid, namespace=self.namespace)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Dict) -> None:
+            session = await sio.get_session(sid, namespace=self.namespace)
+            sender = session["sender"]
+            text = (data or {}).get("message", "")
+            if not isinstance(text, str):
+                return
+            metadata = (data or {}).get("customData") or {}
+            if len(text) > self.max_chars:
+                lang = metadata.get("language") if isinstance(metadata, dict) else None
+                reply = TOO_LONG.get(lang or "es", TOO_LONG["es"]).format(n=self.max_chars)
+                await sio.emit(self.bot_message_evt, {"text": reply}, room=sid)
+                return
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            await on_new_message(
+                UserMessage(
+                    text,
+                    output,
+                    sender,
+                    input_channel=self.name(),
+                    metadata=metadata if isinstance(metadata, dict) else {},
+                )
+            )
+
+        return bp
