@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import jwt
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -33,7 +34,7 @@ TOO_LONG = {
 }
 
 
-def allowed_origins() -> List[str]:
+def allowed_origins() -> list[str]:
     configured = os.environ.get("PUENTE_ALLOWED_ORIGINS", "").strip()
     if configured:
         return [o.strip().rstrip("/") for o in configured.split(",") if o.strip()]
@@ -47,7 +48,7 @@ def widget_secret() -> str:
     )
 
 
-def sender_from_token(token: Any) -> Optional[str]:
+def sender_from_token(token: Any) -> str | None:
     if not isinstance(token, str) or not token:
         return None
     try:
@@ -71,7 +72,7 @@ class PuenteSocketIOInput(InputChannel):
         return "socketio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
         return cls(
             credentials.get("user_message_evt", "user_uttered"),
@@ -86,9 +87,9 @@ class PuenteSocketIOInput(InputChannel):
         self.namespace = namespace
         self.socketio_path = socketio_path
         self.max_chars = int(os.environ.get("PUENTE_MAX_MESSAGE_CHARS", "2000"))
-        self.sio: Optional[AsyncServer] = None
+        self.sio: AsyncServer | None = None
 
-    def get_output_channel(self) -> Optional[SocketIOOutput]:
+    def get_output_channel(self) -> SocketIOOutput | None:
         # Used when a counsellor writes or Rasa's API answers on the "latest" channel.
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
 
@@ -103,7 +104,7 @@ class PuenteSocketIOInput(InputChannel):
             return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=self.namespace)
-        async def connect(sid: str, environ: Dict, auth: Optional[Dict]) -> bool:
+        async def connect(sid: str, environ: dict, auth: dict | None) -> bool:
             origin = (environ.get("HTTP_ORIGIN") or "").rstrip("/")
             if origin and origin not in origins:
                 log.warning("socket.io connection from a foreign origin refused: %s", origin)
@@ -116,12 +117,12 @@ class PuenteSocketIOInput(InputChannel):
             return True
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, _data: Optional[Dict]) -> None:
+        async def session_request(sid: str, _data: dict | None) -> None:
             session = await sio.get_session(sid, namespace=self.namespace)
             await sio.emit("session_confirm", session["sender"], room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Dict) -> None:
+        async def handle_message(sid: str, data: dict) -> None:
             session = await sio.get_session(sid, namespace=self.namespace)
             sender = session["sender"]
             text = (data or {}).get("message", "")

@@ -107,7 +107,8 @@ def test_an_over_long_message_gets_a_clear_reply(stack, page):
     reply = page.evaluate(
         """([url, token, text]) => new Promise(resolve => {
             const s = io(url, {path: "/socket.io", transports: ["websocket"], auth: {token}});
-            s.on("connect", () => s.emit("user_uttered", {message: text, customData: {language: "es"}}));
+            const data = {message: text, customData: {language: "es"}};
+            s.on("connect", () => s.emit("user_uttered", data));
             s.on("bot_uttered", m => { s.close(); resolve(m.text); });
             setTimeout(() => resolve("timeout"), 15000);
         })""",
