@@ -75,6 +75,7 @@ def index_builds() -> dict:
 
 
 def run_bench() -> dict:
+    from assistant.bench_more import nlu_cross_validation, plan_latency
     from assistant.services.skills import get_occupation_search, get_skill_engine
     from assistant.skills.evaluate import (
         DEVSET_DIR,
@@ -103,9 +104,9 @@ def run_bench() -> dict:
         "peak_rss_mb": {
             "bench_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         },
+        "plans": plan_latency(),
+        "nlu": nlu_cross_validation(),
         "not_measured_yet": [
-            "NLU intent F1 (conversation issue)",
-            "plan optimisation latency (plans issue)",
             "REST turn latency at 1/10/50 users",
             "Rasa training time and per-process RSS of the served stack",
         ],
@@ -210,6 +211,23 @@ def _markdown(r: dict, plot_name: str) -> str:
             for name, v in r["builds"]["indexes"].items()
         ],
         f"- peak RSS of the benchmark process: {r['peak_rss_mb']['bench_process']} MB",
+        "",
+        "## Plans (optimisation after the catalogue query)",
+        "",
+        f"- {r['plans']['offers']:,} generated offers, {r['plans']['gaps']} gaps, "
+        f"{r['plans']['candidates_after_pruning']} candidates after pruning: "
+        f"p50 {r['plans']['p50_ms']} ms, p95 {r['plans']['p95_ms']} ms for the plan and its "
+        f"cheapest and fastest alternatives (solver: {', '.join(r['plans']['solver'])})",
+        "",
+        "## NLU (Rasa, intent classification, cross-validation)",
+        "",
+        "| lang | intent F1 (weighted) | intent F1 (macro) | examples | folds | target |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {lang} | {m['intent_f1_weighted']:.3f} | {m['intent_f1_macro']:.3f} | "
+            f"{m['examples']} | {m['folds']} | ≥ 0.90 |"
+            for lang, m in r["nlu"].items()
+        ],
         "",
         "## Not measured yet",
         "",

@@ -16,7 +16,7 @@ from assistant.catalogue.money import to_usd
 from assistant.db.catalogue_models import CatalogueOffer, CatalogueOfferSkill
 from assistant.plans.constraints import PlanConstraints
 
-PER_GAP = 12  # offers kept per gap before solving: keeps thousands-of-offers plans fast
+PER_GAP = 6  # offers kept per gap before solving: keeps thousands-of-offers plans fast
 INFERRED_TRUST = 0.75  # a tag the engine inferred counts for less than one the provider declared
 # A course on a broader skill does not teach each narrower one ("programming" is not COBOL).
 OFFER_LINKS = {"same", "narrower", "related", "similar"}
@@ -167,14 +167,7 @@ def find_candidates(
     cands = {oid: _candidate(row, constraints) for oid, row in rows.items()}
     for oid, cand in cands.items():
         cand.covers = covering[oid]
-    fitting = [c for c in cands.values() if c.fits]
-    keep: set[str] = set()
-    for gap in gaps:
-        ranked = sorted(
-            (c for c in fitting if gap in c.covers),
-            key=lambda c: (-c.covers[gap], -c.quality_score, c.cost_usd, c.hours, c.id),
-        )
-        keep.update(c.id for c in ranked[:per_gap])
+    kept = prune([c for c in cands.values() if c.fits], gaps, per_gap)
     pathways: dict[str, list[Candidate]] = {}
     wanted = {c.pathway_id for c in cands.values() if c.pathway_id}
     if wanted:
@@ -187,4 +180,30 @@ def find_candidates(
             pathways.setdefault(row.pathway_id, []).append(cand)
         for members in pathways.values():
             members.sort(key=lambda c: (c.pathway_order or 99, c.id))
-    return sorted((cands[i] for i in keep), key=lambda c: c.id), pathways
+    return kept, pathways
+
+
+def prune(fitting: list[Candidate], gaps, per_gap: int = PER_GAP) -> list[Candidate]:
+    """The best `per_gap` offers for each gap: strongest cover first, then the offers that
+    cover most of the other gaps too, then quality, cost and hours."""
+    weights = gaps if isinstance(gaps, dict) else dict.fromkeys(gaps, 1.0)
+    reach = {c.id: sum(weights.get(g, 0) * v for g, v in c.covers.items()) for c in fitting}
+    by_gap: dict[str, list[Candidate]] = {}
+    for c in fitting:
+        for g in c.covers:
+            by_gap.setdefault(g, []).append(c)
+    keep: dict[str, Candidate] = {}
+    for gap in weights:
+        ranked = sorted(
+            by_gap.get(gap, []),
+            key=lambda c: (
+                -round(c.covers[gap], 2),
+                -reach[c.id],
+                -c.quality_score,
+                c.cost_usd,
+                c.hours,
+                c.id,
+            ),
+        )
+        keep.update((c.id, c) for c in ranked[:per_gap])
+    return sorted(keep.values(), key=lambda c: c.id)

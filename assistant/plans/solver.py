@@ -3,8 +3,8 @@
 Variables: x[o] (offer chosen), z[g,o] (gap g credited to offer o, at most one per gap).
 Stage 1 maximises priority-weighted coverage (weights x strength, in integer milli-units);
 stage 2 keeps that coverage and prefers quality (assured, endorsed, stackable, portable),
-then lower cost and hours. Every chosen offer must be the strictly best cover of at least one
-gap among the chosen ones, so no offer is ever there without a gain in coverage.
+then lower cost and hours. Every chosen offer must be credited with a gap, and offers whose removal
+loses no coverage are dropped afterwards, so no offer is ever there without a gain.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from assistant.plans.candidates import Candidate
 
 log = logging.getLogger(__name__)
-TIME_LIMIT_S = 0.4
+# Per stage (a plan has up to six): small models are proved optimal well within this; large
+# ones keep the best solution found, compared with the greedy plan.
+TIME_LIMIT_S = {"small": 0.4, "large": 0.08}
+SMALL_MODEL = 80  # candidates
 
 
 @dataclass(frozen=True)
@@ -67,20 +70,20 @@ def solve(
     """goal: "quality" (max coverage, then quality), "cost" or "hours" (cheapest/fastest
     plan keeping at least `min_value` coverage)."""
     cands = [c for c in cands if any(g in weights for g in c.covers)]
+    greedy = _greedy(cands, weights, limits)
     try:
-        exact = _solve_cp_sat(cands, weights, limits, goal, min_value)
+        exact = _solve_cp_sat(cands, weights, limits, goal, min_value, greedy)
     except Exception:  # noqa: BLE001 - any solver failure falls back, it is logged
         log.exception("CP-SAT failed; using the greedy plan")
         exact = None
     if exact is not None and exact.method == "cp-sat optimal":
         return exact
-    greedy = _greedy(cands, weights, limits)
     if exact is not None and (exact.value >= greedy.value):
         return exact
     return greedy
 
 
-def _solve_cp_sat(cands, weights, limits, goal, min_value) -> Selection | None:
+def _solve_cp_sat(cands, weights, limits, goal, min_value, hint) -> Selection | None:
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
@@ -93,29 +96,24 @@ def _solve_cp_sat(cands, weights, limits, goal, min_value) -> Selection | None:
         for ci, c in enumerate(covering):
             z[gap, c.id] = model.NewBoolVar(f"z_{gi}_{ci}")
             model.AddImplication(z[gap, c.id], x[c.id])
+            wins[c.id].append(z[gap, c.id])
         if covering:
             model.Add(sum(z[gap, c.id] for c in covering) <= 1)
-            # no redundancy: u says "c is strictly the best chosen cover of this gap"
-            for c in covering:
-                rivals = [
-                    o
-                    for o in covering
-                    if o.id != c.id and _value(weights, o, gap) >= _value(weights, c, gap)
-                ]
-                u = model.NewBoolVar("")
-                model.AddImplication(u, z[gap, c.id])
-                if rivals:
-                    model.Add(sum(x[o.id] for o in rivals) == 0).OnlyEnforceIf(u)
-                wins[c.id].append(u)
+    # an offer credited with no gap adds nothing: never choose it
     for c in cands:
         model.Add(sum(wins[c.id]) >= 1).OnlyEnforceIf(x[c.id])
     model.Add(sum(_cents(c) * x[c.id] for c in cands) <= limits.budget_cents)
     model.Add(sum(_tenths(c) * x[c.id] for c in cands) <= limits.hours_tenths)
     model.Add(sum(x.values()) <= limits.max_offers)
     coverage = sum(_value(weights, by_id[o], g) * var for (g, o), var in z.items())
+    if goal == "quality":  # start from the greedy plan: CP-SAT then only has to improve it
+        picked = {c.id for c in hint.chosen}
+        for c in cands:
+            model.AddHint(x[c.id], int(c.id in picked))
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = TIME_LIMIT_S
+    size = "small" if len(cands) <= SMALL_MODEL else "large"
+    solver.parameters.max_time_in_seconds = TIME_LIMIT_S[size]
     solver.parameters.num_workers = 1  # deterministic
     solver.parameters.random_seed = 0
     optimal = True
@@ -147,37 +145,49 @@ def _solve_cp_sat(cands, weights, limits, goal, min_value) -> Selection | None:
         model.Maximize(coverage * 1000 - second)
     if not run():
         return None
-    chosen = [c for c in cands if solver.Value(x[c.id])]
-    credited = {g: o for (g, o), var in z.items() if solver.Value(var)}
-    value, _ = coverage_of(chosen, weights)
+    chosen = drop_redundant([c for c in cands if solver.Value(x[c.id])], weights)
+    value, credited = coverage_of(chosen, weights)
     return Selection(chosen, credited, value, "cp-sat optimal" if optimal else "cp-sat feasible")
+
+
+def drop_redundant(chosen: list[Candidate], weights: dict[str, float]) -> list[Candidate]:
+    """Remove offers whose removal loses no coverage (the least assured and dearest first),
+    so every offer left is the best cover of some gap."""
+    full = coverage_of(chosen, weights)[0]
+    for c in sorted(chosen, key=lambda c: (c.quality_score, -c.cost_usd, -c.hours, c.id)):
+        rest = [o for o in chosen if o is not c]
+        if coverage_of(rest, weights)[0] >= full:
+            chosen = rest
+    return chosen
 
 
 def _greedy(cands: list[Candidate], weights: dict[str, float], limits: Limits) -> Selection:
     """Best marginal coverage per (dollar + hour), then drop any offer that adds nothing."""
     chosen: list[Candidate] = []
+    best: dict[str, int] = {}
     budget, hours = limits.budget_cents, limits.hours_tenths
-    current, _ = coverage_of(chosen, weights)
     while len(chosen) < limits.max_offers:
-        best = None
+        pick = None
         for c in cands:
             if c in chosen or _cents(c) > budget or _tenths(c) > hours:
                 continue
-            gain = coverage_of([*chosen, c], weights)[0] - current
+            gain = sum(
+                max(0, _value(weights, c, g) - best.get(g, 0)) for g in c.covers if g in weights
+            )
             if gain <= 0:
                 continue
             score = (gain / (1 + c.cost_usd + c.hours / 10), c.quality_score, c.id)
-            if best is None or score > best[0]:
-                best = (score, c)
-        if best is None:
+            if pick is None or score > pick[0]:
+                pick = (score, c)
+        if pick is None:
             break
-        chosen.append(best[1])
-        budget -= _cents(best[1])
-        hours -= _tenths(best[1])
-        current = coverage_of(chosen, weights)[0]
-    for c in list(chosen):
-        rest = [o for o in chosen if o is not c]
-        if coverage_of(rest, weights)[0] >= current:
-            chosen = rest
+        c = pick[1]
+        chosen.append(c)
+        budget -= _cents(c)
+        hours -= _tenths(c)
+        for g in c.covers:
+            if g in weights:
+                best[g] = max(best.get(g, 0), _value(weights, c, g))
+    chosen = drop_redundant(chosen, weights)
     value, credited = coverage_of(chosen, weights)
     return Selection(chosen, credited, value, "greedy")
