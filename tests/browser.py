@@ -1,10 +1,10 @@
 """Playwright on Debian's Chromium (/usr/bin/chromium), headless, with the flags this
-machine needs; never a browser downloaded by a test tool."""
+machine needs; never a browser downloaded by a test tool. Playwright gives each launch a
+fresh, empty profile (--user-data-dir)."""
 
 from __future__ import annotations
 
 import contextlib
-import tempfile
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -19,15 +19,22 @@ FLAGS = [
 
 
 @contextlib.contextmanager
-def browser_context(**options):
+def chromium():
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="puente-chromium-") as profile:
-        with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=FLAGS, **options
-            )
-            try:
-                yield context
-            finally:
-                context.close()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def browser_context(**options):
+    with chromium() as browser:
+        context = browser.new_context(**options)
+        try:
+            yield context
+        finally:
+            context.close()

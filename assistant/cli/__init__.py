@@ -70,6 +70,7 @@ def fail(message: str, code: int = 2) -> None:
 def _register() -> None:
     from assistant.cli import (
         catalogue_cmd,
+        console_cmd,
         db_cmd,
         evaluate_cmd,
         goals_cmd,
@@ -83,6 +84,7 @@ def _register() -> None:
     app.add_typer(db_cmd.app, name="db")
     app.add_typer(evaluate_cmd.app, name="evaluate")
     app.add_typer(catalogue_cmd.app, name="catalogue")
+    app.add_typer(console_cmd.app, name="console")
     skills_cmd.register(app)
     run_cmd.register(app)
     goals_cmd.register(app)

@@ -113,6 +113,7 @@ class Dialogue:
             state.misses += 1
             if state.misses >= MISSES_BEFORE_PERSON:
                 state.misses = 0
+                state.misses_before_person = True
                 return [
                     Message(
                         say("offer_person", lang),
@@ -124,6 +125,8 @@ class Dialogue:
                 ]
             return [Message(say("rephrase", lang)), *self._prompt(state, state.phase)]
         state.misses = 0
+        if intent != "ask_human":
+            state.misses_before_person = False
         if state.pending == "delete":
             state.pending = None
             if intent == "affirm":
@@ -196,6 +199,11 @@ class Dialogue:
         lang, phase, text = state.language, state.phase, turn.text
         if intent == "ask_human":
             state.handoff_requested = True
+            if state.consent:  # a counsellor can only see a conversation that may be stored
+                state.resume_code = self.services.save(
+                    turn.sender_id, turn.channel, state.model_dump(mode="json")
+                )
+                self.services.request_person(turn.sender_id, turn.channel, _reason(state, turn))
             return []
         if phase == Phase.CONSENT:
             if intent not in ("affirm", "deny"):
@@ -285,6 +293,11 @@ class Dialogue:
         lang = state.language
         state.__dict__.update(ConversationState(language=lang).__dict__)
         return [Message(say("deleted", lang))]
+
+
+def _reason(state: ConversationState, turn: Turn) -> str:
+    after = "después de no ser entendida" if state.misses_before_person else "a petición propia"
+    return f"{after}, en la fase {state.phase.value}: «{turn.text[:160]}»"
 
 
 def intent_only(text: str) -> bool:

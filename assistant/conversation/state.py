@@ -41,6 +41,7 @@ class ConversationState(BaseModel):
     plan: dict | None = None
     gaps: dict | None = None
     misses: int = 0
+    misses_before_person: bool = False
     pending: str | None = None  # "delete", or an experience told before consent
     pending_text: str | None = None
     handoff_requested: bool = False

@@ -1,3 +1,8 @@
 """Import every model module so Base.metadata knows all tables (Alembic, tests)."""
 
-from assistant.db import catalogue_models, conversation_models, taxonomy_models  # noqa: F401
+from assistant.db import (  # noqa: F401
+    catalogue_models,
+    console_models,
+    conversation_models,
+    taxonomy_models,
+)

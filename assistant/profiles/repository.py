@@ -145,6 +145,9 @@ def delete_conversation(session: Session, sender_id: str) -> bool:
     row = get_conversation(session, sender_id)
     if row is None:
         return False
+    from assistant.db.console_models import Handoff
+
+    session.execute(delete(Handoff).where(Handoff.conversation_id == row.id))
     session.execute(delete(PlanRecord).where(PlanRecord.conversation_id == row.id))
     session.execute(delete(ProfileVersion).where(ProfileVersion.conversation_id == row.id))
     session.delete(row)

@@ -94,6 +94,14 @@ class LiveServices:
     def summary_link(self, code: str) -> str:
         return f"{get_settings().base_url}/s/{code}"
 
+    def request_person(self, sender_id: str, channel: str, reason: str) -> None:
+        from assistant.console import handoffs
+
+        with session_scope() as session:
+            row = repo.get_conversation(session, sender_id)
+            if row is not None:
+                handoffs.request(session, row.id, sender_id, channel, reason)
+
     def counsellor_contact(self) -> str:
         return get_settings().counsellor_contact
 

@@ -116,6 +116,9 @@ def create_app() -> FastAPI:
         allow_headers=["Content-Type"],
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    from assistant.console.pages import router as console_router
+
+    app.include_router(console_router)
 
     @app.get("/", response_class=HTMLResponse)
     def home(lang: str = "es") -> str:

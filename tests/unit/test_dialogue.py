@@ -21,6 +21,7 @@ class FakeServices:
         self.store: dict[str, dict] = {}
         self.codes: dict[str, str] = {}
         self.plans: list[dict] = []
+        self.handoffs: list[tuple] = []
 
     def extract(self, text, language):
         skills = [
@@ -110,6 +111,9 @@ class FakeServices:
 
     def summary_link(self, code):
         return f"http://test/s/{code}"
+
+    def request_person(self, sender_id, channel, reason):
+        self.handoffs.append((sender_id, reason))
 
     def counsellor_contact(self):
         return "orientacion@example.org"

@@ -1,0 +1,82 @@
+"""The counsellor console in a real browser: a worker asks for a person in the widget; a
+counsellor logs in, sees the queue, takes over and writes; the message reaches the widget and
+the bot stays silent; after the hand-back the bot answers again."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.browser import chromium
+from tests.conftest import ROOT
+from tests.integration.test_widget_browser import wait_for
+
+pytestmark = pytest.mark.servers
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def counsellor(esco_db):
+    from assistant.console.auth import add_counsellor
+    from assistant.db.session import session_scope
+
+    with session_scope() as session:
+        add_counsellor(session, "ana@example.org", "Ana Orientadora", PASSWORD, "counsellor")
+    return "ana@example.org"
+
+
+def _send(page, text: str) -> None:
+    page.get_by_label("Escribe tu mensaje…").fill(text)
+    page.keyboard.press("Enter")
+
+
+def test_take_over_write_and_hand_back(stack, counsellor):
+    with chromium() as browser:
+        worker = browser.new_context(viewport={"width": 420, "height": 760}).new_page()
+        worker.goto(stack.url("web") + "/")
+        worker.get_by_role("button", name="Hablar con Puente").click()
+        _send(worker, "hola")
+        wait_for(worker, "¿Aceptas?")
+        worker.get_by_role("button", name="Acepto").click()
+        wait_for(worker, "Cuéntame de un trabajo")
+        _send(worker, "quiero hablar con una persona por favor")
+        wait_for(worker, "Te pongo en contacto")
+
+        desk = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+        desk.goto(stack.url("web") + "/console")
+        desk.get_by_label("Correo").fill(counsellor)
+        desk.get_by_label("Contraseña").fill(PASSWORD)
+        desk.get_by_role("button", name="Entrar").click()
+        row = desk.locator("#queue tr", has_text="quiero hablar con una persona")
+        row.get_by_role("link", name="Abrir").click()
+        desk.get_by_role("button", name="Tomar la conversación").click()
+        desk.get_by_label("Mensaje para la persona").fill("Hola, soy Ana. ¿En qué te ayudo?")
+        desk.get_by_role("button", name="Enviar").click()
+        desk.screenshot(path=str(ROOT / "docs" / "console.png"), full_page=True)
+
+        # THEN the counsellor's words reach the widget, and the bot stays silent
+        wait_for(worker, "soy Ana")
+        before = worker.locator(".puente-bot").count()
+        _send(worker, "busco trabajo de cajera")
+        worker.wait_for_timeout(6000)
+        assert worker.locator(".puente-bot").count() == before
+        desk.reload()
+        assert "busco trabajo de cajera" in desk.locator("#transcript").inner_text()
+
+        # WHEN handed back THEN the bot answers the next message
+        desk.get_by_role("button", name="Devolver a Puente").click()
+        _send(worker, "gracias")
+        worker.locator(".puente-bot").nth(before).wait_for(timeout=60_000)
+
+
+def test_the_console_refuses_wrong_passwords_and_forms_without_csrf(stack, counsellor):
+    web = stack.url("web")
+    bad = httpx.post(web + "/console/login", data={"email": counsellor, "password": "nope"})
+    assert bad.status_code == 401 and "wrong email or password" in bad.text
+    with httpx.Client(base_url=web) as client:
+        ok = client.post("/console/login", data={"email": counsellor, "password": PASSWORD})
+        assert ok.status_code == 303
+        assert client.get("/console").status_code == 200
+        forged = client.post("/console/c/1/close", data={"csrf": "forged"})
+        assert forged.status_code == 403
+    assert httpx.get(web + "/console", follow_redirects=False).status_code == 303
