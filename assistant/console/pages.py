@@ -175,3 +175,89 @@ async def act(request: Request, handoff_id: int, action: str) -> Response:
             return RedirectResponse(f"/console/c/{handoff_id}?error={exc}", status_code=303)
         auth.audit(session, user.id, action, str(handoff_id), {"chars": len(text)} if text else {})
     return RedirectResponse(f"/console/c/{handoff_id}", status_code=303)
+
+
+@router.get("/case/new")
+def new_case(request: Request) -> Response:
+    """A session a counsellor starts with a client in person, in the widget, on this page."""
+    import secrets
+
+    from assistant.config import get_settings
+    from assistant.web.widget_tokens import issue
+
+    settings = get_settings()
+    with session_scope() as session:
+        found = auth.current(session, request.cookies.get(COOKIE))
+        if not found:
+            return to_login()
+        user, row = found
+        case = f"case-{secrets.token_hex(10)}"
+        token = issue(settings.widget_jwt_secret.get_secret_value(), 120, sender=case)["token"]
+        auth.audit(session, user.id, "case_opened", case, {})
+    return page(
+        "case.html",
+        user=user,
+        csrf=row.csrf,
+        case=case,
+        token=token,
+        base=settings.base_url,
+        rasa=settings.rasa_url,
+    )
+
+
+@router.post("/case/{case}/handover")
+async def hand_over(request: Request, case: str) -> Response:
+    """The code, link and QR code with which the client continues on their own device."""
+    import segno
+
+    from assistant.config import get_settings
+    from assistant.profiles import repository as repo
+
+    data = await form(request)
+    with session_scope() as session:
+        found = auth.current(session, request.cookies.get(COOKIE))
+        if not found:
+            return to_login()
+        user, row = found
+        try:
+            auth.check_csrf(row, data.get("csrf"))
+        except auth.AuthError as exc:
+            return Response(str(exc), status_code=403)
+        if not case.startswith("case-"):
+            return Response("not a counsellor-started session", status_code=404)
+        conversation = repo.get_conversation(session, case)
+        if conversation is None:
+            return page(
+                "case.html",
+                status=409,
+                user=user,
+                csrf=row.csrf,
+                case=case,
+                error="La persona todavía no aceptó el aviso de privacidad: sin eso no se "
+                "guarda nada y no hay código para continuar.",
+            )
+        code = conversation.resume_code
+        auth.audit(session, user.id, "case_handed_over", case, {})
+    link = f"{get_settings().base_url}/?code={code}"
+    qr = segno.make(link, error="m").svg_inline(scale=4)
+    return page("case.html", user=user, csrf=row.csrf, case=case, code=code, link=link, qr=qr)
+
+
+@router.get("/audit")
+def audit_page(request: Request) -> Response:
+    from sqlalchemy import select
+
+    from assistant.db.console_models import AuditEntry
+
+    with session_scope() as session:
+        found = auth.current(session, request.cookies.get(COOKIE))
+        if not found:
+            return to_login()
+        user, row = found
+        if user.role != "admin":
+            auth.audit(session, user.id, "forbidden", "audit", {})
+            return Response("admins only", status_code=403)
+        entries = session.scalars(
+            select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)
+        ).all()
+        return page("audit.html", user=user, csrf=row.csrf, entries=entries)

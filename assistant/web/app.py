@@ -121,8 +121,9 @@ def create_app() -> FastAPI:
     app.include_router(console_router)
 
     @app.get("/", response_class=HTMLResponse)
-    def home(lang: str = "es") -> str:
+    def home(lang: str = "es", code: str = "") -> str:
         lang = "en" if lang == "en" else "es"
+        code = code.upper() if re.fullmatch(r"[A-Za-z0-9]{6}", code or "") else ""
         base, rasa = html.escape(settings.base_url), html.escape(settings.rasa_url)
         intro = {
             "es": "Cuéntale a Puente lo que has hecho —trabajos pagados, informales o "
@@ -139,7 +140,7 @@ def create_app() -> FastAPI:
 · API: <a href="/docs">/docs</a></p>
 <footer><p>{html.escape(ESCO_ATTRIBUTION)}</p></footer></main>
 <script src="{base}/static/widget.js" data-api="{base}" data-socket="{rasa}" data-lang="{lang}"
- defer></script></body></html>"""
+ data-code="{code}" data-open="{"true" if code else "false"}" defer></script></body></html>"""
 
     @app.post("/api/v1/widget/session")
     def widget_session(body: WidgetSessionRequest) -> dict:

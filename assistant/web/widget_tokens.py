@@ -14,8 +14,10 @@ AUDIENCE = "puente-widget"
 RENEW_DAYS = 30
 
 
-def issue(secret: str, minutes: int, previous: str | None = None) -> dict:
-    sender = _renewable_sender(secret, previous) or f"web-{secrets.token_hex(12)}"
+def issue(
+    secret: str, minutes: int, previous: str | None = None, sender: str | None = None
+) -> dict:
+    sender = sender or _renewable_sender(secret, previous) or f"web-{secrets.token_hex(12)}"
     now = int(time.time())
     claims = {"sub": sender, "aud": AUDIENCE, "iat": now, "exp": now + 60 * minutes}
     return {

@@ -80,3 +80,31 @@ def test_the_console_refuses_wrong_passwords_and_forms_without_csrf(stack, couns
         forged = client.post("/console/c/1/close", data={"csrf": "forged"})
         assert forged.status_code == 403
     assert httpx.get(web + "/console", follow_redirects=False).status_code == 303
+
+
+def test_a_counsellor_started_session_is_continued_by_the_client_with_its_code(stack, counsellor):
+    with chromium() as browser:
+        desk = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+        desk.goto(stack.url("web") + "/console/login")
+        desk.get_by_label("Correo").fill(counsellor)
+        desk.get_by_label("Contraseña").fill(PASSWORD)
+        desk.get_by_role("button", name="Entrar").click()
+        desk.get_by_role("link", name="Nueva sesión en persona").click()
+        # the intake, done together in the widget on the counsellor's screen
+        _send(desk, "hola")
+        wait_for(desk, "¿Aceptas?")
+        desk.get_by_role("button", name="Acepto").click()
+        wait_for(desk, "Cuéntame de un trabajo")
+        _send(desk, "Cuidé a mi abuela cuatro años: le daba sus medicamentos y la bañaba")
+        wait_for(desk, "Anotado")
+        desk.get_by_role("button", name="Entregar la sesión a la persona").click()
+        code = desk.locator("#case-code").inner_text()
+        link = desk.locator("#case-link").get_attribute("href")
+        assert len(code) == 6 and desk.locator("svg").count() >= 1  # the QR code
+
+        # WHEN the client opens the link on their own phone THEN the same conversation goes on
+        phone = browser.new_context(viewport={"width": 390, "height": 760}).new_page()
+        phone.goto(link)
+        wait_for(phone, "Seguimos donde quedamos")
+        _send(phone, "no, eso es todo")
+        wait_for(phone, "Estas son las habilidades")

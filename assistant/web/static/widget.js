@@ -18,8 +18,10 @@
       placeholder: "Type your message…", send: "Send", typing: "Puente is typing…",
       offline: "Offline. Reconnecting…", you: "You", bot: "Puente", chart: "Chart of your skills" }
   }[lang];
-  var TOKEN_KEY = "puente.token";
-  var LOG_KEY = "puente.log";
+  // A counsellor-started session passes its own token and keeps its transcript apart.
+  var fixedToken = cfg.token || null;
+  var TOKEN_KEY = fixedToken ? "puente.case.token" : "puente.token";
+  var LOG_KEY = fixedToken ? "puente.case.log." + (cfg.case || "") : "puente.log";
   var MAX_LOG = 60;
 
   function el(tag, attrs, text) {
@@ -110,6 +112,7 @@
   // -- the connection ---------------------------------------------------------------------------
   var socket = null;
   function token() {
+    if (fixedToken) return Promise.resolve(fixedToken);
     return fetch(api + "/api/v1/widget/session", {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ previous: localStorage.getItem(TOKEN_KEY) })
@@ -129,7 +132,15 @@
         path: "/socket.io", transports: ["websocket"],
         auth: function (cb) { token().then(function (t) { cb({ token: t }); }, function () { cb({}); }); }
       });
-      socket.on("connect", function () { status.textContent = ""; socket.emit("session_request", {}); });
+      socket.on("connect", function () {
+        status.textContent = "";
+        socket.emit("session_request", {});
+        if (cfg.code && !sessionStorage.getItem("puente.code." + cfg.code)) {
+          // arrived through a counsellor's link: continue that conversation here
+          sessionStorage.setItem("puente.code." + cfg.code, "1");
+          say((lang === "en" ? "my code is " : "mi código es ") + cfg.code);
+        }
+      });
       socket.on("disconnect", function () { status.textContent = T.offline; });
       socket.on("connect_error", function () { status.textContent = T.offline; });
       socket.on("bot_uttered", function (m) {
