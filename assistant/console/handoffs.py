@@ -110,3 +110,21 @@ def summary(session: Session, handoff: Handoff) -> dict:
         "notes": handoff.notes,
         "status": handoff.status,
     }
+
+
+PHASES = ("experiences", "skills_review", "goal", "constraints", "plan")
+
+
+def state_at_phase(session: Session, handoff: Handoff, phase: str | None) -> dict | None:
+    """The stored state moved to `phase` (and saved), or None to leave it as it is."""
+    if phase not in PHASES:
+        return None
+    conv = session.get(Conversation, handoff.conversation_id)
+    state = dict(conv.state or {})
+    state["phase"] = phase
+    if phase in ("goal", "constraints", "plan"):
+        state["reviewed"] = True
+    if phase in ("constraints", "plan") and not state.get("goal"):
+        state["phase"] = "goal"
+    conv.state, conv.phase = state, state["phase"]
+    return state

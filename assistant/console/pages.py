@@ -165,7 +165,9 @@ async def act(request: Request, handoff_id: int, action: str) -> Response:
             elif action == "note" and text:
                 handoff.notes = [*handoff.notes, {"by": user.name, "text": text}]
             elif action == "handback" and handoff.status == "taken" and sender:
-                rasa_admin.resume(sender)
+                rasa_admin.resume(
+                    sender, handoffs.state_at_phase(session, handoff, data.get("phase"))
+                )
                 handoffs.set_status(handoff, "closed")
             elif action == "close" and handoff.status != "closed":
                 if handoff.status == "taken" and sender:

@@ -69,13 +69,14 @@ def pause(sender: str) -> None:
     _call("POST", _url(sender, "/tracker/events"), json=[{"event": "pause"}])
 
 
-def resume(sender: str) -> None:
-    # action_listen after resume: otherwise Rasa predicts from a half-finished turn
-    _call(
-        "POST",
-        _url(sender, "/tracker/events"),
-        json=[{"event": "resume"}, {"event": "action", "name": "action_listen"}],
-    )
+def resume(sender: str, state: dict | None = None) -> None:
+    """Hand back to the bot; with `state`, the conversation's state (its phase) is replaced.
+    action_listen after resume: otherwise Rasa predicts from a half-finished turn."""
+    events: list[dict] = [{"event": "resume"}]
+    if state is not None:
+        events.append({"event": "slot", "name": "puente_state", "value": state})
+    events.append({"event": "action", "name": "action_listen"})
+    _call("POST", _url(sender, "/tracker/events"), json=events)
 
 
 def send(sender: str, text: str, counsellor: str) -> None:
