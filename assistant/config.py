@@ -57,6 +57,21 @@ class Settings(BaseSettings):
     rasa_public_url: str = Field(
         default="", description="Rasa's address as browsers reach it (the widget's socket)"
     )
+    whatsapp_verify_token: SecretStr = SecretStr("")
+    whatsapp_app_secret: SecretStr = SecretStr("")
+    whatsapp_access_token: SecretStr = SecretStr("")
+    whatsapp_phone_number_id: str = ""
+    whatsapp_api_url: str = "https://graph.facebook.com/v20.0"
+    whatsapp_template: str = Field(
+        default="", description="Approved template sent outside the 24-hour window"
+    )
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr("")
+    twilio_number: str = Field(default="", description="e.g. whatsapp:+14155238886")
+    twilio_api_url: str = "https://api.twilio.com"
+    twilio_webhook_url: str = Field(
+        default="", description="The public URL Twilio posts to (signatures are computed on it)"
+    )
     public_url: str = Field(
         default="", description="Base URL of the web app as users reach it (links, images)"
     )

@@ -126,6 +126,18 @@ def process_environment(
         "PUENTE_ALLOWED_ORIGINS": settings.allowed_origins
         or f"http://{settings.host}:{web_port},http://localhost:{web_port}",
         "PUENTE_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
+        # credentials.yml reads these; empty values leave the WhatsApp channel switched off
+        "PUENTE_WHATSAPP_VERIFY_TOKEN": settings.whatsapp_verify_token.get_secret_value(),
+        "PUENTE_WHATSAPP_APP_SECRET": settings.whatsapp_app_secret.get_secret_value(),
+        "PUENTE_WHATSAPP_ACCESS_TOKEN": settings.whatsapp_access_token.get_secret_value(),
+        "PUENTE_WHATSAPP_PHONE_NUMBER_ID": settings.whatsapp_phone_number_id,
+        "PUENTE_WHATSAPP_API_URL": settings.whatsapp_api_url,
+        "PUENTE_WHATSAPP_TEMPLATE": settings.whatsapp_template,
+        "PUENTE_TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
+        "PUENTE_TWILIO_AUTH_TOKEN": settings.twilio_auth_token.get_secret_value(),
+        "PUENTE_TWILIO_NUMBER": settings.twilio_number,
+        "PUENTE_TWILIO_API_URL": settings.twilio_api_url,
+        "PUENTE_TWILIO_WEBHOOK_URL": settings.twilio_webhook_url,
         "SANIC_HOST": settings.host,
         "PYTHONPATH": str(PROJECT_ROOT),
         **QUIET_RASA,

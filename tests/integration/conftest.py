@@ -7,15 +7,53 @@ import pytest
 from tests.conftest import ROOT
 from tests.servers import make_stack, rasa_command
 
+WHATSAPP = {
+    "PUENTE_WHATSAPP_VERIFY_TOKEN": "verify-me",
+    "PUENTE_WHATSAPP_APP_SECRET": "app-secret-for-tests",
+    "PUENTE_WHATSAPP_ACCESS_TOKEN": "graph-token-for-tests",
+    "PUENTE_WHATSAPP_PHONE_NUMBER_ID": "1234567890",
+}
+
 
 @pytest.fixture(scope="session")
-def stack(esco_db, demo_catalogue, tmp_root):
+def graph_api():
+    from tests.fakes import FakeGraphAPI
+
+    fake = FakeGraphAPI()
+    yield fake
+    fake.close()
+
+
+TWILIO = {
+    "PUENTE_TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+    "PUENTE_TWILIO_AUTH_TOKEN": "twilio-token-for-tests",
+    "PUENTE_TWILIO_NUMBER": "whatsapp:+14155238886",
+}
+
+
+@pytest.fixture(scope="session")
+def twilio_api():
+    from tests.fakes import FakeTwilioAPI
+
+    fake = FakeTwilioAPI()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="session")
+def stack(esco_db, demo_catalogue, tmp_root, graph_api, twilio_api):
     from assistant.config import get_settings
     from assistant.services.runtime import ensure_rasa_model
 
     settings = get_settings()
     model = ensure_rasa_model(settings)
     stack = make_stack(settings, model, tmp_root / "logs-stack")
+    stack.env.update(WHATSAPP, PUENTE_WHATSAPP_API_URL=graph_api.url)
+    stack.env.update(
+        TWILIO,
+        PUENTE_TWILIO_API_URL=twilio_api.url,
+        PUENTE_TWILIO_WEBHOOK_URL=f"http://127.0.0.1:{stack.ports['rasa']}/webhooks/twilio/webhook",
+    )
     stack.start(
         "action",
         [str(ROOT / ".venv/bin/python"), "-m", "actions", "--port", str(stack.ports["action"])],

@@ -1,0 +1,283 @@
+"""WhatsApp Business Cloud API channel for Rasa 3.6 (the Rasa runtime; never imports the
+engine).
+
+Inbound: GET verification (hub.mode / hub.verify_token / hub.challenge); POST verified with
+X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret, constant-time compare),
+answered 200 at once and processed in the background; each message id handled once; status
+callbacks ignored; text, button and list replies mapped to text or payloads; other media get
+a polite explanation. Outbound through the Graph API (aiohttp, timeouts, retries with backoff
+on 429/5xx); outside the 24-hour window only a configured template is sent.
+
+credentials.yml (values from the environment):
+  connectors.whatsapp_cloud.WhatsAppCloudInput:
+    verify_token: ${PUENTE_WHATSAPP_VERIFY_TOKEN}
+    app_secret: ${PUENTE_WHATSAPP_APP_SECRET}
+    access_token: ${PUENTE_WHATSAPP_ACCESS_TOKEN}
+    phone_number_id: ${PUENTE_WHATSAPP_PHONE_NUMBER_ID}
+    api_url: ${PUENTE_WHATSAPP_API_URL}
+    template: ${PUENTE_WHATSAPP_TEMPLATE}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from connectors.whatsapp_send import (
+    CLOUD_TEXT_LIMIT,
+    choices_payload,
+    masked,
+    numbered,
+    split_text,
+)
+
+log = logging.getLogger(__name__)
+WINDOW_SECONDS = 24 * 3600
+SEEN_MAX = 10_000
+RETRIES = (0.5, 1.0, 2.0)
+UNSUPPORTED = {
+    "es": "Por ahora solo puedo leer mensajes de texto. ¿Me lo escribes, por favor?",
+    "en": "For now I can only read text messages. Could you write it, please?",
+}
+
+# Last message from each number (the customer-service window); shared by the output channels.
+_last_inbound: dict[str, float] = {}
+
+
+class GraphAPI:
+    def __init__(self, api_url: str, phone_number_id: str, access_token: str, template: str):
+        self.url = f"{api_url.rstrip('/')}/{phone_number_id}/messages"
+        self.token = access_token
+        self.template = template
+        self._session: aiohttp.ClientSession | None = None
+
+    async def post(self, to: str, payload: dict) -> bool:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
+        body = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": to,
+            **payload,
+        }
+        headers = {"Authorization": f"Bearer {self.token}"}
+        for attempt, pause in enumerate((0.0, *RETRIES)):
+            if pause:
+                await asyncio.sleep(pause)
+            try:
+                async with self._session.post(self.url, json=body, headers=headers) as resp:
+                    if resp.status < 300:
+                        return True
+                    if resp.status != 429 and resp.status < 500:
+                        log.error("Graph API refused a message to %s: %s", masked(to), resp.status)
+                        return False
+                    log.warning(
+                        "Graph API %s for %s (attempt %d)", resp.status, masked(to), attempt + 1
+                    )
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                log.warning(
+                    "Graph API unreachable for %s (attempt %d): %s", masked(to), attempt + 1, exc
+                )
+        log.error("message to %s dropped after %d attempts", masked(to), len(RETRIES) + 1)
+        return False
+
+
+class WhatsAppCloudOutput(OutputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "whatsapp"
+
+    def __init__(self, api: GraphAPI) -> None:
+        self.api = api
+
+    async def _send(self, to: str, payload: dict) -> None:
+        last = _last_inbound.get(to)
+        if last is None or time.time() - last > WINDOW_SECONDS:
+            # Outside the 24-hour window WhatsApp allows templates only.
+            if self.api.template:
+                await self.api.post(
+                    to,
+                    {
+                        "type": "template",
+                        "template": {"name": self.api.template, "language": {"code": "es"}},
+                    },
+                )
+            else:
+                log.warning(
+                    "outside the 24-hour window for %s and no template: not sent", masked(to)
+                )
+            return
+        await self.api.post(to, payload)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for part in split_text(text, CLOUD_TEXT_LIMIT):
+            await self._send(
+                recipient_id, {"type": "text", "text": {"body": part, "preview_url": True}}
+            )
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list, **kwargs: Any
+    ) -> None:
+        interactive = choices_payload(text, buttons)
+        if interactive and len(text or "") <= 1024:
+            await self._send(recipient_id, {"type": "interactive", "interactive": interactive})
+        elif interactive:  # long text: send it, then the choices on their own
+            await self.send_text_message(recipient_id, text)
+            await self._send(
+                recipient_id, {"type": "interactive", "interactive": choices_payload("…", buttons)}
+            )
+        else:
+            await self.send_text_message(recipient_id, numbered(text, buttons))
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list, **kwargs: Any
+    ) -> None:
+        await self.send_text_with_buttons(recipient_id, text, quick_replies)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._send(recipient_id, {"type": "image", "image": {"link": image}})
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict, **kwargs: Any) -> None:
+        rows = json_message.get("rows") if isinstance(json_message, dict) else None
+        if rows:
+            buttons = [
+                {"title": r.get("title", ""), "payload": r.get("payload") or r.get("title")}
+                for r in rows
+            ]
+            await self.send_text_with_buttons(recipient_id, json_message.get("text", ""), buttons)
+
+
+def _verify(secret: str, body: bytes, header: str | None) -> bool:
+    if not secret or not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header[len("sha256=") :])
+
+
+def _message_text(message: dict) -> str | None:
+    kind = message.get("type")
+    if kind == "text":
+        return (message.get("text") or {}).get("body")
+    if kind == "interactive":
+        inter = message.get("interactive") or {}
+        reply = inter.get("button_reply") or inter.get("list_reply") or {}
+        return reply.get("id") or reply.get("title")
+    if kind == "button":
+        button = message.get("button") or {}
+        return button.get("payload") or button.get("text")
+    return None
+
+
+class WhatsAppCloudInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        c = credentials or {}
+        return cls(
+            c.get("verify_token") or "",
+            c.get("app_secret") or "",
+            c.get("access_token") or "",
+            c.get("phone_number_id") or "",
+            c.get("api_url") or "https://graph.facebook.com/v20.0",
+            c.get("template") or "",
+        )
+
+    def __init__(self, verify_token, app_secret, access_token, phone_number_id, api_url, template):
+        self.verify_token = verify_token
+        self.app_secret = app_secret
+        self.api = GraphAPI(api_url, phone_number_id, access_token, template)
+        self.configured = all([verify_token, app_secret, access_token, phone_number_id])
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._tasks: set[asyncio.Task] = set()
+
+    def get_output_channel(self) -> OutputChannel | None:
+        # The counsellor console writes through this (Rasa's output_channel=latest).
+        return WhatsAppCloudOutput(self.api) if self.configured else None
+
+    def _first_time(self, message_id: str) -> bool:
+        if not message_id or message_id in self._seen:
+            return False
+        self._seen[message_id] = None
+        if len(self._seen) > SEEN_MAX:
+            self._seen.popitem(last=False)
+        return True
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("whatsapp_cloud_webhook", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_request: Request):
+            return response.json({"status": "ok" if self.configured else "not configured"})
+
+        @bp.route("/webhook", methods=["GET"])
+        async def verify(request: Request):
+            args = request.args
+            if (
+                self.configured
+                and args.get("hub.mode") == "subscribe"
+                and hmac.compare_digest(args.get("hub.verify_token", ""), self.verify_token)
+            ):
+                return response.text(args.get("hub.challenge", ""))
+            return response.text("forbidden", status=403)
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request):
+            if not self.configured:
+                return response.text("WhatsApp is not configured", status=503)
+            if not _verify(
+                self.app_secret, request.body, request.headers.get("X-Hub-Signature-256")
+            ):
+                return response.text("invalid signature", status=403)
+            try:
+                payload = json.loads(request.body)
+            except ValueError:
+                return response.text("not JSON", status=400)
+            for entry in payload.get("entry") or []:
+                for change in entry.get("changes") or []:
+                    value = change.get("value") or {}
+                    for message in value.get("messages") or []:  # statuses are ignored
+                        if self._first_time(message.get("id", "")):
+                            task = asyncio.create_task(self._handle(message, on_new_message))
+                            self._tasks.add(task)
+                            task.add_done_callback(self._tasks.discard)
+            return response.text("ok")
+
+        return bp
+
+    async def _handle(self, message: dict, on_new_message) -> None:
+        sender = message.get("from", "")
+        if not sender:
+            return
+        _last_inbound[sender] = time.time()
+        output = WhatsAppCloudOutput(self.api)
+        text = _message_text(message)
+        try:
+            if text is None:
+                await output.send_text_message(sender, UNSUPPORTED["es"])
+                return
+            await on_new_message(
+                UserMessage(
+                    text[:4096],
+                    output,
+                    sender,
+                    input_channel=self.name(),
+                    metadata={"whatsapp_message_id": message.get("id")},
+                )
+            )
+        except Exception:  # noqa: BLE001 - a background task must log, not vanish
+            log.exception("WhatsApp message from %s failed", masked(sender))

@@ -1,0 +1,98 @@
+"""Shaping bot messages for WhatsApp: reply buttons (<= 3, titles <= 20 characters), lists
+(<= 10 rows, titles <= 24), numbered text otherwise, and texts split under a channel's limit
+on sentence boundaries. Pure functions, shared by the Cloud API and Twilio channels."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+CLOUD_TEXT_LIMIT = 4096
+TWILIO_TEXT_LIMIT = 1600
+
+
+def masked(number: str) -> str:
+    """Phone numbers never go to the logs in clear."""
+    return "wa:" + hashlib.sha256(number.encode()).hexdigest()[:10]
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    text = text.strip()
+    if len(text) <= limit:
+        return [text] if text else []
+    parts: list[str] = []
+    current = ""
+    for piece in re.split(r"(?<=[.!?\n])\s+", text):
+        while len(piece) > limit:  # a single over-long sentence: cut at a space
+            cut = piece.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(piece[:cut].rstrip())
+            piece = piece[cut:].lstrip()
+        candidate = f"{current} {piece}".strip() if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            parts.append(current)
+            current = piece
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def choices_payload(text: str, buttons: list[dict]) -> dict | None:
+    """An interactive message for 1-10 choices; None when there are more (numbered text)."""
+    if not buttons:
+        return None
+    body = {"text": _cut(text or "·", 1024)}
+    if len(buttons) <= 3:
+        return {
+            "type": "button",
+            "body": body,
+            "action": {
+                "buttons": [
+                    {
+                        "type": "reply",
+                        "reply": {
+                            "id": str(b.get("payload") or b["title"])[:256],
+                            "title": _cut(b["title"], 20),
+                        },
+                    }
+                    for b in buttons
+                ]
+            },
+        }
+    if len(buttons) <= 10:
+        return {
+            "type": "list",
+            "body": body,
+            "action": {
+                "button": "Opciones",
+                "sections": [
+                    {
+                        "title": "Opciones",
+                        "rows": [
+                            {
+                                "id": str(b.get("payload") or b["title"])[:200],
+                                "title": _cut(b["title"], 24),
+                            }
+                            for b in buttons
+                        ],
+                    }
+                ],
+            },
+        }
+    return None
+
+
+def numbered(text: str, buttons: list[dict]) -> str:
+    lines = [text] if text else []
+    lines += [f"{i}. {b['title']}" for i, b in enumerate(buttons, 1)]
+    return "\n".join(lines)
