@@ -75,6 +75,7 @@ def _register() -> None:
         evaluate_cmd,
         goals_cmd,
         plan_cmd,
+        privacy_cmd,
         run_cmd,
         skills_cmd,
         taxonomy_cmd,
@@ -85,6 +86,7 @@ def _register() -> None:
     app.add_typer(evaluate_cmd.app, name="evaluate")
     app.add_typer(catalogue_cmd.app, name="catalogue")
     app.add_typer(console_cmd.app, name="console")
+    app.add_typer(privacy_cmd.app, name="privacy")
     skills_cmd.register(app)
     run_cmd.register(app)
     goals_cmd.register(app)

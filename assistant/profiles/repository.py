@@ -141,10 +141,15 @@ def latest_plan(session: Session, conversation_id: str) -> PlanRecord | None:
 
 
 def delete_conversation(session: Session, sender_id: str) -> bool:
-    """Erase everything stored for this sender (profiles and plans go with it)."""
+    """Erase everything stored for this sender (profiles, plans and handoffs go with it)."""
     row = get_conversation(session, sender_id)
     if row is None:
         return False
+    delete_conversation_row(session, row)
+    return True
+
+
+def delete_conversation_row(session: Session, row: Conversation) -> None:
     from assistant.db.console_models import Handoff
 
     session.execute(delete(Handoff).where(Handoff.conversation_id == row.id))
@@ -152,7 +157,6 @@ def delete_conversation(session: Session, sender_id: str) -> bool:
     session.execute(delete(ProfileVersion).where(ProfileVersion.conversation_id == row.id))
     session.delete(row)
     session.flush()
-    return True
 
 
 def count_conversations(session: Session) -> int:

@@ -88,8 +88,12 @@ class LiveServices:
             )
 
     def delete(self, sender_id: str) -> bool:
+        from assistant.privacy import erase_rasa_events_after_turn
+
         with session_scope() as session:
-            return repo.delete_conversation(session, sender_id)
+            deleted = repo.delete_conversation(session, sender_id)
+        erase_rasa_events_after_turn(sender_id)  # the chat history too, also when not stored
+        return deleted
 
     def summary_link(self, code: str) -> str:
         return f"{get_settings().base_url}/s/{code}"

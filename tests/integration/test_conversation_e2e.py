@@ -148,3 +148,55 @@ def test_gibberish_twice_offers_a_person(stack):
     chat(stack, me, "/nlu_fallback")
     reply = chat(stack, me, "/nlu_fallback")
     assert "¿Quieres hablar con una persona?" in reply
+
+
+def _rasa_events(sender: str) -> int:
+    from assistant.privacy import rasa_event_count
+
+    with session_scope() as session:
+        return rasa_event_count(session, [sender])
+
+
+def test_privacy_export_and_delete_by_code_erase_rasa_events_too(stack):
+    import json
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    me = "e2e-privacy"
+    chat(stack, me, "hola")
+    chat(stack, me, "/affirm")
+    chat(stack, me, "Cuidé a mi abuela: le daba sus medicamentos y la bañaba")
+    row, _, _ = stored(me)
+    cli = str(ROOT / ".venv/bin/assistant")
+    exported = json.loads(
+        subprocess.run(
+            [cli, "privacy", "export", row.resume_code], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert exported["profile_versions"] and exported["rasa_events"] > 0
+    result = json.loads(
+        subprocess.run(
+            [cli, "privacy", "delete", row.resume_code, "--yes"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert result["before"]["rasa_events"] > 0 and result["before"]["conversation"] == 1
+    assert set(result["after"].values()) == {0}
+    assert stored(me)[0] is None and _rasa_events(me) == 0
+
+
+def test_delete_my_data_in_chat_also_erases_the_chat_history(stack):
+    import time
+
+    me = "e2e-forget-me"
+    chat(stack, me, "hola")
+    chat(stack, me, "/affirm")
+    chat(stack, me, "borra mis datos")
+    assert "borré todos tus datos" in chat(stack, me, "/affirm")
+    deadline = time.monotonic() + 30
+    while _rasa_events(me) and time.monotonic() < deadline:
+        time.sleep(1)
+    assert _rasa_events(me) == 0 and stored(me)[0] is None
