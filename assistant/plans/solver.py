@@ -70,17 +70,27 @@ def solve(
     """goal: "quality" (max coverage, then quality), "cost" or "hours" (cheapest/fastest
     plan keeping at least `min_value` coverage)."""
     cands = [c for c in cands if any(g in weights for g in c.covers)]
-    greedy = _greedy(cands, weights, limits)
+    greedy = _greedy(cands, weights, limits, goal, min_value)
+    if goal != "quality" and len(cands) > SMALL_MODEL:
+        return greedy  # alternatives on big catalogues: fast, and the floor is kept if it can be
     try:
         exact = _solve_cp_sat(cands, weights, limits, goal, min_value, greedy)
     except Exception:  # noqa: BLE001 - any solver failure falls back, it is logged
         log.exception("CP-SAT failed; using the greedy plan")
         exact = None
-    if exact is not None and exact.method == "cp-sat optimal":
+    if exact is None:
+        return greedy
+    if exact.method == "cp-sat optimal":
         return exact
-    if exact is not None and (exact.value >= greedy.value):
-        return exact
-    return greedy
+    if goal == "quality":
+        return exact if exact.value >= greedy.value else greedy
+    return min((exact, greedy), key=lambda sel: (sel.value < (min_value or 0), _spent(sel, goal)))
+
+
+def _spent(sel: Selection, goal: str) -> tuple[int, int]:
+    cost = sum(_cents(c) for c in sel.chosen)
+    hours = sum(_tenths(c) for c in sel.chosen)
+    return (cost, hours) if goal == "cost" else (hours, cost)
 
 
 def _solve_cp_sat(cands, weights, limits, goal, min_value, hint) -> Selection | None:
@@ -161,12 +171,28 @@ def drop_redundant(chosen: list[Candidate], weights: dict[str, float]) -> list[C
     return chosen
 
 
-def _greedy(cands: list[Candidate], weights: dict[str, float], limits: Limits) -> Selection:
-    """Best marginal coverage per (dollar + hour), then drop any offer that adds nothing."""
+def _greedy(
+    cands: list[Candidate],
+    weights: dict[str, float],
+    limits: Limits,
+    goal: str = "quality",
+    min_value: int | None = None,
+) -> Selection:
+    """Best marginal coverage per unit of what the goal spares (dollars and hours for the
+    plan, dollars for the cheapest, hours for the fastest); alternatives stop once they keep
+    `min_value`. Offers that add nothing are dropped at the end."""
+    per = {
+        "quality": lambda c: 1 + c.cost_usd + c.hours / 10,
+        "cost": lambda c: 1 + 10 * c.cost_usd + c.hours / 100,
+        "hours": lambda c: 1 + 10 * c.hours + c.cost_usd / 100,
+    }[goal]
     chosen: list[Candidate] = []
     best: dict[str, int] = {}
     budget, hours = limits.budget_cents, limits.hours_tenths
+    value = 0
     while len(chosen) < limits.max_offers:
+        if goal != "quality" and min_value is not None and value >= min_value:
+            break
         pick = None
         for c in cands:
             if c in chosen or _cents(c) > budget or _tenths(c) > hours:
@@ -176,7 +202,7 @@ def _greedy(cands: list[Candidate], weights: dict[str, float], limits: Limits) -
             )
             if gain <= 0:
                 continue
-            score = (gain / (1 + c.cost_usd + c.hours / 10), c.quality_score, c.id)
+            score = (gain / per(c), c.quality_score, c.id)
             if pick is None or score > pick[0]:
                 pick = (score, c)
         if pick is None:
@@ -187,7 +213,10 @@ def _greedy(cands: list[Candidate], weights: dict[str, float], limits: Limits) -
         hours -= _tenths(c)
         for g in c.covers:
             if g in weights:
-                best[g] = max(best.get(g, 0), _value(weights, c, g))
+                new = _value(weights, c, g)
+                if new > best.get(g, 0):
+                    value += new - best.get(g, 0)
+                    best[g] = new
     chosen = drop_redundant(chosen, weights)
     value, credited = coverage_of(chosen, weights)
     return Selection(chosen, credited, value, "greedy")

@@ -147,3 +147,32 @@ def test_cheapest_and_fastest_keep_the_coverage_floor():
     fast = solve([a, b, c], weights, limits, goal="hours", min_value=best.value)
     assert sorted(o.id for o in cheap.chosen) == ["o02", "o03"]
     assert [o.id for o in fast.chosen] == ["o01"]
+
+
+def test_big_catalogues_plan_fast_within_limits_and_without_redundancy():
+    import random
+
+    # GIVEN 300 candidate offers over 40 gaps (more than the exact model takes quickly)
+    rng = random.Random(3)
+    gaps = [f"g{i}" for i in range(40)]
+    weights = {g: rng.choice([0.35, 1.0, 1.3]) for g in gaps}
+    offers = [
+        offer(
+            i,
+            rng.choice([0, 5, 20, 60]),
+            rng.choice([4, 10, 30]),
+            {g: rng.choice([0.7, 1.0]) for g in rng.sample(gaps, rng.randint(1, 4))},
+        )
+        for i in range(300)
+    ]
+    limits = Limits(5000, 600, 5)
+    best = solve(offers, weights, limits)
+    # WHEN the cheapest and fastest alternatives are asked for the same floor
+    for goal in ("cost", "hours"):
+        alt = solve(offers, weights, limits, goal=goal, min_value=int(0.7 * best.value))
+        # THEN they stay within the limits, repeat nothing and keep the floor
+        _within(alt, limits)
+        _no_redundancy(alt, weights)
+        assert alt.value >= int(0.7 * best.value)
+    _within(best, limits)
+    _no_redundancy(best, weights)
