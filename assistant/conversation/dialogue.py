@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from assistant.conversation import parse, steps
 from assistant.conversation.phases import CONSTRAINT_INTENTS, Phase, next_phase
 from assistant.conversation.ports import DialogueServices
 from assistant.conversation.state import ConversationState
-from assistant.conversation.texts import Message, button, say
+from assistant.conversation.texts import NOTICE_VERSION, Message, button, say
 
 log = logging.getLogger(__name__)
 MISSES_BEFORE_PERSON = 2
@@ -188,7 +189,13 @@ class Dialogue:
         if intent == "greet" and phase != Phase.CONSENT:
             return [Message(say("resumed", lang)), *self._prompt(state, phase)]
         if intent == "start_over":
-            keep = {"language": lang, "consent": state.consent, "resume_code": state.resume_code}
+            keep = {
+                "language": lang,
+                "consent": state.consent,
+                "consent_at": state.consent_at,
+                "notice_version": state.notice_version,
+                "resume_code": state.resume_code,
+            }
             state.__dict__.update(ConversationState(**keep).__dict__)
             state.phase = next_phase(state.facts(Phase.CONSENT), "start_over")
             return [Message(say("restart", lang)), *self._prompt(state, state.phase)]
@@ -211,6 +218,8 @@ class Dialogue:
                     state.pending_text = text
                 return [self._consent_question(state, "consent_again")]
             state.consent = intent == "affirm"
+            state.consent_at = datetime.now(UTC).isoformat(timespec="seconds")
+            state.notice_version = NOTICE_VERSION
             if state.consent:
                 state.resume_code = self.services.save(
                     turn.sender_id, turn.channel, state.model_dump(mode="json")

@@ -30,6 +30,8 @@ class ConversationState(BaseModel):
     phase: Phase = Phase.WELCOME
     language: str = "es"
     consent: bool | None = None
+    consent_at: str | None = None  # ISO time of the answer
+    notice_version: str | None = None  # which privacy notice was answered
     profile: Profile = Field(default_factory=Profile)
     asked_tasks: list[int] = Field(default_factory=list)  # experiences already followed up
     reviewed: bool = False

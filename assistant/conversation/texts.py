@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 MAX_TEXT = 4096
+# Bump when the privacy notice's meaning changes: each consent records the version answered.
+NOTICE_VERSION = "2026-11-28"
 MAX_BUTTONS = 3
 MAX_ROWS = 10
 

@@ -163,6 +163,7 @@ def test_a_complete_conversation_in_spanish_saves_profile_goal_and_plan(chat):
     reply = chat.say("me sirve", "affirm")
     assert "Tu código para volver" in reply and "http://test/s/" in reply
     stored = chat.services.store["u1"]
+    assert stored["consent"] is True and stored["notice_version"] and stored["consent_at"]
     assert stored["goal"]["uri"] == "occ:2" and stored["constraints"]["budget"] == 50
     assert stored["constraints"]["hours_per_week"] == 5 and stored["constraints"]["weeks"] == 13
     statuses = {s["label"]: (s["status"], s["source"]) for s in stored["profile"]["skills"]}
