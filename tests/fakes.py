@@ -6,12 +6,18 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 from tests.conftest import free_port
 
 
-class FakeGraphAPI:
-    """Records what Puente sends to WhatsApp's Graph API: POST /{phone_number_id}/messages."""
+class RecordingAPI:
+    """Records every POST (parsed by `parse`), answers `status` with `reply`, and lets tests
+    wait for what one recipient (`recipient_key` of the record) has been sent."""
+
+    recipient_key = "to"
+    status = 200
+    reply = b"{}"
 
     def __init__(self) -> None:
         self.port = free_port()
@@ -21,18 +27,15 @@ class FakeGraphAPI:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - the http.server API
-                length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                record = {"path": self.path, **fake.parse(body, self.headers)}
                 with fake.lock:
-                    fake.messages.append(
-                        {"path": self.path, "auth": self.headers.get("Authorization"), **body}
-                    )
+                    fake.messages.append(record)
                     fake.lock.notify_all()
-                reply = json.dumps({"messages": [{"id": f"wamid.out{len(fake.messages)}"}]})
-                self.send_response(200)
+                self.send_response(fake.status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
-                self.wfile.write(reply.encode())
+                self.wfile.write(fake.reply)
 
             def log_message(self, *args):
                 pass
@@ -40,74 +43,48 @@ class FakeGraphAPI:
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def parse(self, body: bytes, headers) -> dict:
+        raise NotImplementedError
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def to(self, number: str) -> list[dict]:
+    def to(self, recipient: str) -> list[dict]:
         with self.lock:
-            return [m for m in self.messages if m.get("to") == number]
+            return [m for m in self.messages if m.get(self.recipient_key) == recipient]
 
-    def wait_for(self, number: str, predicate, timeout: float = 120) -> list[dict]:
+    def wait_for(self, recipient: str, predicate, timeout: float = 120) -> list[dict]:
         deadline = time.monotonic() + timeout
         with self.lock:
             while True:
-                mine = [m for m in self.messages if m.get("to") == number]
+                mine = [m for m in self.messages if m.get(self.recipient_key) == recipient]
                 if predicate(mine):
                     return mine
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise TimeoutError(f"Graph API got {mine}")
+                    raise TimeoutError(f"{type(self).__name__} got {mine}")
                 self.lock.wait(left)
 
     def close(self) -> None:
         self.server.shutdown()
 
 
-class FakeTwilioAPI:
-    """Records what Puente sends to Twilio: POST /2010-04-01/Accounts/{sid}/Messages.json."""
+class FakeGraphAPI(RecordingAPI):
+    """WhatsApp's Graph API: POST /{phone_number_id}/messages with a JSON body."""
 
-    def __init__(self) -> None:
-        from urllib.parse import parse_qs
+    reply = json.dumps({"messages": [{"id": "wamid.out"}]}).encode()
 
-        self.port = free_port()
-        self.messages: list[dict] = []
-        self.lock = threading.Condition()
-        fake = self
+    def parse(self, body: bytes, headers) -> dict:
+        return {"auth": headers.get("Authorization"), **json.loads(body or b"{}")}
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - the http.server API
-                length = int(self.headers.get("Content-Length", 0))
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-                with fake.lock:
-                    fake.messages.append({"path": self.path, **form})
-                    fake.lock.notify_all()
-                self.send_response(201)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b'{"sid": "SM123"}')
 
-            def log_message(self, *args):
-                pass
+class FakeTwilioAPI(RecordingAPI):
+    """Twilio: POST /2010-04-01/Accounts/{sid}/Messages.json with a form body."""
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    recipient_key = "To"
+    status = 201
+    reply = b'{"sid": "SM123"}'
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def wait_for(self, number: str, predicate, timeout: float = 120) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        with self.lock:
-            while True:
-                mine = [m for m in self.messages if m.get("To") == number]
-                if predicate(mine):
-                    return mine
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError(f"Twilio got {mine}")
-                self.lock.wait(left)
-
-    def close(self) -> None:
-        self.server.shutdown()
+    def parse(self, body: bytes, headers) -> dict:
+        return {k: v[0] for k, v in parse_qs(body.decode()).items()}

@@ -37,6 +37,20 @@ def to_login() -> RedirectResponse:
     return RedirectResponse("/console/login", status_code=303)
 
 
+def signed_in(session, request: Request, data: dict | None = None):
+    """(counsellor, session row), or the response to send instead: the login page when not
+    signed in, 403 when a form's CSRF token is wrong (`data` given for POSTs)."""
+    found = auth.current(session, request.cookies.get(COOKIE))
+    if not found:
+        return to_login()
+    if data is not None:
+        try:
+            auth.check_csrf(found[1], data.get("csrf"))
+        except auth.AuthError as exc:
+            return Response(str(exc), status_code=403)
+    return found
+
+
 @router.get("/login")
 def login_page() -> HTMLResponse:
     return page("login.html")
@@ -74,9 +88,9 @@ async def logout(request: Request) -> Response:
 @router.get("")
 def queue_page(request: Request) -> Response:
     with session_scope() as session:
-        found = auth.current(session, request.cookies.get(COOKIE))
-        if not found:
-            return to_login()
+        found = signed_in(session, request)
+        if isinstance(found, Response):
+            return found
         user, row = found
         return page("queue.html", user=user, csrf=row.csrf, queue=handoffs.queue(session))
 
@@ -108,9 +122,9 @@ async def queue_stream(request: Request) -> Response:
 @router.get("/c/{handoff_id}")
 def conversation_page(request: Request, handoff_id: int, error: str | None = None) -> Response:
     with session_scope() as session:
-        found = auth.current(session, request.cookies.get(COOKIE))
-        if not found:
-            return to_login()
+        found = signed_in(session, request)
+        if isinstance(found, Response):
+            return found
         user, row = found
         handoff = session.get(Handoff, handoff_id)
         if handoff is None:
@@ -143,14 +157,10 @@ async def act(request: Request, handoff_id: int, action: str) -> Response:
     if action not in ("take", "send", "note", "handback", "close"):
         return Response("unknown action", status_code=404)
     with session_scope() as session:
-        found = auth.current(session, request.cookies.get(COOKIE))
-        if not found:
-            return to_login()
+        found = signed_in(session, request, data)
+        if isinstance(found, Response):
+            return found
         user, row = found
-        try:
-            auth.check_csrf(row, data.get("csrf"))
-        except auth.AuthError as exc:
-            return Response(str(exc), status_code=403)
         handoff = session.get(Handoff, handoff_id)
         if handoff is None:
             return Response("not found", status_code=404)
@@ -189,9 +199,9 @@ def new_case(request: Request) -> Response:
 
     settings = get_settings()
     with session_scope() as session:
-        found = auth.current(session, request.cookies.get(COOKIE))
-        if not found:
-            return to_login()
+        found = signed_in(session, request)
+        if isinstance(found, Response):
+            return found
         user, row = found
         case = f"case-{secrets.token_hex(10)}"
         token = issue(settings.widget_jwt_secret.get_secret_value(), 120, sender=case)["token"]
@@ -217,14 +227,10 @@ async def hand_over(request: Request, case: str) -> Response:
 
     data = await form(request)
     with session_scope() as session:
-        found = auth.current(session, request.cookies.get(COOKIE))
-        if not found:
-            return to_login()
+        found = signed_in(session, request, data)
+        if isinstance(found, Response):
+            return found
         user, row = found
-        try:
-            auth.check_csrf(row, data.get("csrf"))
-        except auth.AuthError as exc:
-            return Response(str(exc), status_code=403)
         if not case.startswith("case-"):
             return Response("not a counsellor-started session", status_code=404)
         conversation = repo.get_conversation(session, case)
@@ -252,9 +258,9 @@ def audit_page(request: Request) -> Response:
     from assistant.db.console_models import AuditEntry
 
     with session_scope() as session:
-        found = auth.current(session, request.cookies.get(COOKIE))
-        if not found:
-            return to_login()
+        found = signed_in(session, request)
+        if isinstance(found, Response):
+            return found
         user, row = found
         if user.role != "admin":
             auth.audit(session, user.id, "forbidden", "audit", {})
