@@ -17,13 +17,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 log = logging.getLogger(__name__)
 
-APOLOGY = {
-    "es": "Perdón, tuve un problema técnico. Intenta de nuevo en un momento, o escribe "
-    "'hablar con una persona'.",
-    "en": "Sorry, I had a technical problem. Please try again in a moment, or type "
-    "'talk to a person'.",
-}
-
 
 def render(dispatcher: CollectingDispatcher, message) -> None:
     data = message.as_dict()
@@ -62,8 +55,9 @@ class ActionConverse(Action):
             )
         except Exception:  # noqa: BLE001 - the user must get an answer whatever failed
             log.exception("the dialogue failed on intent %s", turn.intent)
-            lang = tracker.get_slot("language") or "es"
-            dispatcher.utter_message(text=APOLOGY.get(lang, APOLOGY["es"]))
+            from assistant.conversation.texts import say
+
+            dispatcher.utter_message(text=say("technical", tracker.get_slot("language") or "es"))
             return []
         for item in reply.messages:
             render(dispatcher, item)

@@ -29,11 +29,10 @@ from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from connectors.whatsapp_send import TWILIO_TEXT_LIMIT, masked, numbered, split_text
+from connectors.whatsapp_send import NO_TEXT, TWILIO_TEXT_LIMIT, masked, numbered, split_text
 
 log = logging.getLogger(__name__)
 RETRIES = (0.5, 1.0, 2.0)
-NO_TEXT = "Por ahora solo puedo leer mensajes de texto. ¿Me lo escribes, por favor?"
 
 
 def signature(auth_token: str, url: str, params: dict[str, str]) -> str:

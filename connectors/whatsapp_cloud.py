@@ -37,6 +37,7 @@ from sanic.request import Request
 
 from connectors.whatsapp_send import (
     CLOUD_TEXT_LIMIT,
+    NO_TEXT,
     choices_payload,
     masked,
     numbered,
@@ -47,10 +48,6 @@ log = logging.getLogger(__name__)
 WINDOW_SECONDS = 24 * 3600
 SEEN_MAX = 10_000
 RETRIES = (0.5, 1.0, 2.0)
-UNSUPPORTED = {
-    "es": "Por ahora solo puedo leer mensajes de texto. ¿Me lo escribes, por favor?",
-    "en": "For now I can only read text messages. Could you write it, please?",
-}
 
 # Last message from each number (the customer-service window); shared by the output channels.
 _last_inbound: dict[str, float] = {}
@@ -268,7 +265,7 @@ class WhatsAppCloudInput(InputChannel):
         text = _message_text(message)
         try:
             if text is None:
-                await output.send_text_message(sender, UNSUPPORTED["es"])
+                await output.send_text_message(sender, NO_TEXT)
                 return
             await on_new_message(
                 UserMessage(

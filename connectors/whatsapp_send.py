@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+# What a message without text (audio, image, sticker, location, document) gets back.
+NO_TEXT = "Por ahora solo puedo leer mensajes de texto. ¿Me lo escribes, por favor?"
 CLOUD_TEXT_LIMIT = 4096
 TWILIO_TEXT_LIMIT = 1600
 

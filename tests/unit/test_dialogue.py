@@ -234,7 +234,8 @@ def test_a_code_brings_the_conversation_to_a_new_device():
     assert "laptop" in services.store and "phone" not in services.store
 
 
-def test_a_budget_given_when_hours_were_asked_is_kept_and_hours_asked_again(chat):
+def to_constraints(chat) -> None:
+    """Consent, one experience, skills confirmed, goal picked: the budget question is next."""
     for text, intent in [
         ("hola", "greet"),
         ("sí", "affirm"),
@@ -245,6 +246,10 @@ def test_a_budget_given_when_hours_were_asked_is_kept_and_hours_asked_again(chat
         ("1", "select_number"),
     ]:
         chat.say(text, intent)
+
+
+def test_a_budget_given_when_hours_were_asked_is_kept_and_hours_asked_again(chat):
+    to_constraints(chat)
     chat.say("100 soles", "give_budget")
     reply = chat.say("mejor 80 soles", "give_budget")
     assert "PEN 80" in reply and "¿Cuántas horas" in reply
@@ -252,14 +257,8 @@ def test_a_budget_given_when_hours_were_asked_is_kept_and_hours_asked_again(chat
 
 
 def test_why_and_details_answer_in_place_during_the_plan(chat):
+    to_constraints(chat)
     for text, intent in [
-        ("hola", "greet"),
-        ("sí", "affirm"),
-        ("trabajé en la caja de un súper tres años", "tell_experience"),
-        ("no", "deny"),
-        ("bien", "affirm"),
-        ("quiero ser cajero", "set_goal"),
-        ("1", "select_number"),
         ("20 dólares", "give_budget"),
         ("4 horas a la semana", "give_hours"),
         ("da igual", "choose_mode"),
