@@ -1,4 +1,4 @@
-"""`assistant console`: counsellor accounts."""
+"""`assistant console`: counsellor accounts (create, change a password, lift a lockout)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,37 @@ def add_user(
             typer.echo(f"{user.email}: {user.role} account created")
     except AuthError as exc:
         fail(str(exc))
+
+
+@app.command("set-password")
+def set_password(
+    email: str = typer.Argument(...),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read it from stdin"),
+) -> None:
+    """A new password for an account; every session it has is ended."""
+    from assistant.console.auth import AuthError
+    from assistant.console.auth import set_password as change
+    from assistant.db.session import session_scope
+
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    )
+    try:
+        with session_scope() as session:
+            ended = change(session, email, password)
+    except AuthError as exc:
+        fail(str(exc))
+    typer.echo(f"{email.strip().lower()}: password changed; {ended} session(s) ended")
+
+
+@app.command("unlock")
+def unlock(email: str = typer.Argument(...)) -> None:
+    """Lift a lockout after too many failed logins (and forget the failures)."""
+    from assistant.console.auth import unlock as lift
+    from assistant.db.session import session_scope
+
+    with session_scope() as session:
+        was_locked = lift(session, email)
+    typer.echo(f"{email.strip().lower()}: " + ("unlocked" if was_locked else "was not locked"))

@@ -1,27 +1,107 @@
 """The counsellor console's pages (server-rendered, Jinja2 with autoescape). Every POST needs
-the session's CSRF token; every action is written to the audit log."""
+the session's CSRF token; every action is written to the audit log. Every response carries
+the console's security headers (a strict Content-Security-Policy, no framing, no referrer,
+no caching); the session cookie is HttpOnly, SameSite=Strict, limited to /console, and
+Secure in production or behind an https public URL."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from assistant.config import get_settings
 from assistant.console import auth, handoffs, rasa_admin
 from assistant.db.console_models import Handoff
 from assistant.db.session import session_scope
+from connectors import guard
 
 COOKIE = "puente_console"
+COOKIE_PATH = "/console"
+ACTIONS = ("take", "send", "note", "handback", "close")
+STATIC = Path(__file__).parent / "static"
+STATIC_TYPES = {"console.css": "text/css", "queue.js": "text/javascript"}
+
+CSP = {
+    "default-src": ["'none'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+}
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+
 templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
-router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+def content_security_policy(extra: dict[str, list[str]] | None = None) -> str:
+    sources = {k: list(v) for k, v in CSP.items()}
+    for directive, more in (extra or {}).items():
+        sources[directive] = [s for s in sources.get(directive, []) if s != "'none'"] + [
+            s for s in more if s not in sources.get(directive, [])
+        ]
+    return "; ".join(f"{k} {' '.join(v)}" for k, v in sources.items())
+
+
+class ConsoleRoute(APIRoute):
+    """Adds the security headers to whatever a console route answers (a page may set its own,
+    wider Content-Security-Policy first, as the in-person case page does for the widget)."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def with_headers(request: Request) -> Response:
+            response = await handler(request)
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
+            for name, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+
+        return with_headers
+
+
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+
+
+def cookie_options(settings=None) -> dict:
+    """HttpOnly, SameSite=Strict, only under /console; Secure in production or on https."""
+    settings = settings or get_settings()
+    secure = settings.environment == "production" or settings.public_url.strip().lower().startswith(
+        "https://"
+    )
+    return {"httponly": True, "samesite": "strict", "secure": secure, "path": COOKIE_PATH}
+
+
+def forget_cookie(response: Response) -> None:
+    """Delete the session cookie (and one from before cookies were limited to /console)."""
+    response.delete_cookie(COOKIE, **cookie_options())
+    response.delete_cookie(COOKIE, path="/")
+
+
+def client_ip(request: Request) -> str:
+    """The caller's address; X-Forwarded-For is believed only from a trusted proxy."""
+    proxies = get_settings().trusted_proxies
+    trusted = frozenset(p.strip() for p in proxies.split(",") if p.strip())
+    peer = request.client.host if request.client else None
+    return guard.client_ip(peer, request.headers.get("x-forwarded-for"), trusted)
 
 
 def page(name: str, status: int = 200, **values) -> HTMLResponse:
@@ -39,16 +119,27 @@ def to_login() -> RedirectResponse:
 
 def signed_in(session, request: Request, data: dict | None = None):
     """(counsellor, session row), or the response to send instead: the login page when not
-    signed in, 403 when a form's CSRF token is wrong (`data` given for POSTs)."""
+    signed in, 403 when a form's CSRF token is wrong (`data` given for POSTs; audited)."""
     found = auth.current(session, request.cookies.get(COOKIE))
     if not found:
         return to_login()
+    # the session's activity is saved now: a write transaction left open would hold SQLite's
+    # lock while the page calls Rasa's API, and Rasa writes its events to the same database
+    session.commit()
     if data is not None:
         try:
             auth.check_csrf(found[1], data.get("csrf"))
         except auth.AuthError as exc:
+            auth.audit(session, found[0].id, "csrf_refused", request.url.path[:200], {})
             return Response(str(exc), status_code=403)
     return found
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    if name not in STATIC_TYPES:
+        return Response("not found", status_code=404)
+    return Response((STATIC / name).read_bytes(), media_type=STATIC_TYPES[name])
 
 
 @router.get("/login")
@@ -58,16 +149,39 @@ def login_page() -> HTMLResponse:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
+    """A fresh session on every login; the session the browser presented, if any, is
+    deleted. Wrong credentials: 401; locked account or limited address: 429."""
     data = await form(request)
-    try:
-        with session_scope() as session:
-            cookie, _ = auth.login(session, data.get("email", ""), data.get("password", ""))
-    except auth.AuthError as exc:
-        return page("login.html", status=401, error=str(exc))
+    previous = request.cookies.get(COOKIE)
+    failure: auth.AuthError | None = None
+    with session_scope() as session:  # committed even on failure: failures are counted
+        try:
+            cookie, _ = auth.login(
+                session,
+                data.get("email", ""),
+                data.get("password", ""),
+                ip=client_ip(request),
+                previous=previous,
+            )
+        except auth.AuthError as exc:
+            failure = exc
+    if isinstance(failure, auth.TooManyAttempts):
+        response = page(
+            "login.html",
+            status=429,
+            error=str(failure),
+            retry_minutes=failure.minutes,
+            scope=failure.scope,
+        )
+        response.headers["Retry-After"] = str(failure.minutes * 60)
+        return response
+    if failure is not None:
+        return page("login.html", status=401, error=str(failure))
     response = RedirectResponse("/console", status_code=303)
-    response.set_cookie(
-        COOKIE, cookie, httponly=True, samesite="strict", max_age=auth.SESSION_HOURS * 3600
-    )
+    # the new cookie replaces the one presented (whose session is gone); one from before
+    # cookies were limited to /console is deleted too
+    response.delete_cookie(COOKIE, path="/")
+    response.set_cookie(COOKIE, cookie, max_age=auth.SESSION_HOURS * 3600, **cookie_options())
     return response
 
 
@@ -75,13 +189,14 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     data = await form(request)
     with session_scope() as session:
-        found = auth.current(session, request.cookies.get(COOKIE))
-        if found:
-            auth.check_csrf(found[1], data.get("csrf"))
+        found = signed_in(session, request, data)
+        if isinstance(found, Response) and found.status_code == 403:
+            return found
+        if not isinstance(found, Response):
             auth.audit(session, found[0].id, "logout", found[0].email, {})
             auth.logout(session, request.cookies.get(COOKIE))
     response = to_login()
-    response.delete_cookie(COOKIE)
+    forget_cookie(response)
     return response
 
 
@@ -154,7 +269,7 @@ def conversation_page(request: Request, handoff_id: int, error: str | None = Non
 @router.post("/c/{handoff_id}/{action}")
 async def act(request: Request, handoff_id: int, action: str) -> Response:
     data = await form(request)
-    if action not in ("take", "send", "note", "handback", "close"):
+    if action not in ACTIONS:
         return Response("unknown action", status_code=404)
     with session_scope() as session:
         found = signed_in(session, request, data)
@@ -166,6 +281,7 @@ async def act(request: Request, handoff_id: int, action: str) -> Response:
             return Response("not found", status_code=404)
         text = (data.get("text") or "").strip()[:2000]
         sender = handoff.sender_id
+        detail = {"chars": len(text)} if text else {}
         try:
             if action == "take" and handoff.status == "waiting" and sender:
                 rasa_admin.pause(sender)  # the bot stays silent from now on
@@ -184,9 +300,46 @@ async def act(request: Request, handoff_id: int, action: str) -> Response:
                     rasa_admin.resume(sender)
                 handoffs.set_status(handoff, "closed")
         except rasa_admin.RasaUnavailable as exc:
-            return RedirectResponse(f"/console/c/{handoff_id}?error={exc}", status_code=303)
-        auth.audit(session, user.id, action, str(handoff_id), {"chars": len(text)} if text else {})
+            session.rollback()  # nothing changes here when Rasa did not take it
+            auth.audit(session, user.id, action, str(handoff_id), {**detail, "failed": "rasa"})
+            return RedirectResponse(
+                f"/console/c/{handoff_id}?error={quote(str(exc))}", status_code=303
+            )
+        auth.audit(session, user.id, action, str(handoff_id), detail)
     return RedirectResponse(f"/console/c/{handoff_id}", status_code=303)
+
+
+def _case_page(user, row, case: str, status: int = 200, **values) -> Response:
+    """The in-person case page, with the widget: its script, styles, images and socket come
+    from the web app's and Rasa's public addresses, which its policy allows."""
+    from assistant.web.widget_tokens import issue
+
+    settings = get_settings()
+    token = issue(settings.widget_jwt_secret.get_secret_value(), 120, sender=case)["token"]
+    response = page(
+        "case.html",
+        status=status,
+        user=user,
+        csrf=row.csrf,
+        case=case,
+        token=token,
+        base=settings.base_url,
+        rasa=settings.rasa_url,
+        **values,
+    )
+    web, rasa = urlsplit(settings.base_url), urlsplit(settings.rasa_url)
+    web_origin = f"{web.scheme}://{web.netloc}"
+    rasa_origin = f"{rasa.scheme}://{rasa.netloc}"
+    socket_origin = f"{'wss' if rasa.scheme == 'https' else 'ws'}://{rasa.netloc}"
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        {
+            "script-src": [web_origin],
+            "style-src": [web_origin],
+            "img-src": [web_origin],
+            "connect-src": [web_origin, rasa_origin, socket_origin],
+        }
+    )
+    return response
 
 
 @router.get("/case/new")
@@ -194,27 +347,14 @@ def new_case(request: Request) -> Response:
     """A session a counsellor starts with a client in person, in the widget, on this page."""
     import secrets
 
-    from assistant.config import get_settings
-    from assistant.web.widget_tokens import issue
-
-    settings = get_settings()
     with session_scope() as session:
         found = signed_in(session, request)
         if isinstance(found, Response):
             return found
         user, row = found
         case = f"case-{secrets.token_hex(10)}"
-        token = issue(settings.widget_jwt_secret.get_secret_value(), 120, sender=case)["token"]
         auth.audit(session, user.id, "case_opened", case, {})
-    return page(
-        "case.html",
-        user=user,
-        csrf=row.csrf,
-        case=case,
-        token=token,
-        base=settings.base_url,
-        rasa=settings.rasa_url,
-    )
+    return _case_page(user, row, case)
 
 
 @router.post("/case/{case}/handover")
@@ -222,7 +362,6 @@ async def hand_over(request: Request, case: str) -> Response:
     """The code, link and QR code with which the client continues on their own device."""
     import segno
 
-    from assistant.config import get_settings
     from assistant.profiles import repository as repo
 
     data = await form(request)
@@ -235,12 +374,12 @@ async def hand_over(request: Request, case: str) -> Response:
             return Response("not a counsellor-started session", status_code=404)
         conversation = repo.get_conversation(session, case)
         if conversation is None:
-            return page(
-                "case.html",
+            auth.audit(session, user.id, "case_handover_refused", case, {"reason": "no consent"})
+            return _case_page(
+                user,
+                row,
+                case,
                 status=409,
-                user=user,
-                csrf=row.csrf,
-                case=case,
                 error="La persona todavía no aceptó el aviso de privacidad: sin eso no se "
                 "guarda nada y no hay código para continuar.",
             )
@@ -269,3 +408,7 @@ def audit_page(request: Request) -> Response:
             select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)
         ).all()
         return page("audit.html", user=user, csrf=row.csrf, entries=entries)
+
+
+# the privacy pages (export, erase) add their routes to this router
+from assistant.console import privacy_pages  # noqa: E402, F401

@@ -16,10 +16,12 @@ class RasaUnavailable(PuenteError):
     """Rasa's HTTP API could not be reached or refused the request."""
 
 
-def _headers() -> dict:
+def _headers(sender: str) -> dict:
+    """A one-minute token for this one conversation: Rasa's role "user" only reaches the
+    conversation whose id is the username, so the console never holds an admin token."""
     settings = get_settings()
     token = jwt.encode(
-        {"user": {"username": "puente-console", "role": "admin"}, "exp": int(time.time()) + 60},
+        {"user": {"username": sender, "role": "user"}, "exp": int(time.time()) + 60},
         settings.rasa_jwt_secret.get_secret_value(),
         algorithm="HS256",
     )
@@ -34,9 +36,10 @@ def _url(sender: str, path: str) -> str:
     return f"{base}/conversations/{quote(sender, safe='')}{path}"
 
 
-def _call(method: str, url: str, **kwargs) -> httpx.Response:
+def _call(method: str, sender: str, path: str, **kwargs) -> httpx.Response:
+    url = _url(sender, path)
     try:
-        response = httpx.request(method, url, headers=_headers(), timeout=30, **kwargs)
+        response = httpx.request(method, url, headers=_headers(sender), timeout=30, **kwargs)
     except httpx.HTTPError as exc:
         raise RasaUnavailable(f"Rasa's API is not reachable: {exc}") from exc
     if response.status_code >= 400:
@@ -45,7 +48,7 @@ def _call(method: str, url: str, **kwargs) -> httpx.Response:
 
 
 def transcript(sender: str) -> list[dict]:
-    events = _call("GET", _url(sender, "/tracker"), params={"include_events": "ALL"}).json()
+    events = _call("GET", sender, "/tracker", params={"include_events": "ALL"}).json()
     out = []
     for e in events.get("events", []):
         if e.get("event") == "user":
@@ -66,7 +69,7 @@ def transcript(sender: str) -> list[dict]:
 
 
 def pause(sender: str) -> None:
-    _call("POST", _url(sender, "/tracker/events"), json=[{"event": "pause"}])
+    _call("POST", sender, "/tracker/events", json=[{"event": "pause"}])
 
 
 def resume(sender: str, state: dict | None = None) -> None:
@@ -76,14 +79,15 @@ def resume(sender: str, state: dict | None = None) -> None:
     if state is not None:
         events.append({"event": "slot", "name": "puente_state", "value": state})
     events.append({"event": "action", "name": "action_listen"})
-    _call("POST", _url(sender, "/tracker/events"), json=events)
+    _call("POST", sender, "/tracker/events", json=events)
 
 
 def send(sender: str, text: str, counsellor: str) -> None:
     """A bot event with the counsellor's words, sent on the worker's latest channel."""
     _call(
         "POST",
-        _url(sender, "/tracker/events"),
+        sender,
+        "/tracker/events",
         params={"output_channel": "latest", "execute_side_effects": "true"},
         json=[{"event": "bot", "text": text, "metadata": {"counsellor": counsellor}}],
     )

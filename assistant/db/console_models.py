@@ -1,5 +1,5 @@
-"""The counsellor console: accounts, login sessions, handoffs (a worker waiting for a person)
-and an audit log of every counsellor action."""
+"""The counsellor console: accounts, login sessions, failed logins and account lockouts,
+handoffs (a worker waiting for a person) and an audit log of every counsellor action."""
 
 from __future__ import annotations
 
@@ -32,6 +32,31 @@ class CounsellorSession(Base):
     )
     csrf: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the last request made with it: a session idle for too long ends (None: treated as idle)
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LoginFailure(Base):
+    """One failed or refused login: counted per account (5 in 15 minutes lock it) and per
+    client address (the IP limit). The account is the SHA-256 of the e-mail as typed, so an
+    unknown address is counted, and locked, exactly like a real one."""
+
+    __tablename__ = "console_login_failure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    account: Mapped[str] = mapped_column(String(64), index=True)
+    ip: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class Lockout(Base):
+    """An account (the SHA-256 of its e-mail, existing or not) refused until `locked_until`."""
+
+    __tablename__ = "console_lockout"
+
+    account: Mapped[str] = mapped_column(String(64), primary_key=True)
+    locked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Handoff(Base):

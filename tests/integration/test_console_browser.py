@@ -1,8 +1,13 @@
 """The counsellor console in a real browser: a worker asks for a person in the widget; a
 counsellor logs in, sees the queue, takes over and writes; the message reaches the widget and
-the bot stays silent; after the hand-back the bot answers again."""
+the bot stays silent; after the hand-back the bot answers again. A counsellor downloads what
+Puente knows about a person and deletes it. All of it under the console's strict
+Content-Security-Policy (a page that needed an inline script would break here)."""
 
 from __future__ import annotations
+
+import json
+import re
 
 import httpx
 import pytest
@@ -108,3 +113,84 @@ def test_a_counsellor_started_session_is_continued_by_the_client_with_its_code(s
         wait_for(phone, "Seguimos donde quedamos")
         _send(phone, "no, eso es todo")
         wait_for(phone, "Estas son las habilidades")
+
+
+def _sign_in(desk, web: str, email: str) -> None:
+    desk.goto(web + "/console/login")
+    desk.get_by_label("Correo").fill(email)
+    desk.get_by_label("Contraseña").fill(PASSWORD)
+    desk.get_by_role("button", name="Entrar").click()
+
+
+def test_a_counsellor_downloads_and_then_deletes_a_persons_data(stack, counsellor):
+    from sqlalchemy import select
+
+    from assistant.db.console_models import AuditEntry
+    from assistant.db.session import session_scope
+
+    web = stack.url("web")
+    with chromium() as browser:
+        # GIVEN a worker who told Puente about a job and then asked for a person
+        worker = browser.new_context(viewport={"width": 420, "height": 760}).new_page()
+        worker.goto(web + "/")
+        worker.get_by_role("button", name="Hablar con Puente").click()
+        _send(worker, "hola")
+        wait_for(worker, "¿Aceptas?")
+        worker.get_by_role("button", name="Acepto").click()
+        wait_for(worker, "Cuéntame de un trabajo")
+        _send(worker, "Cuidé a mi abuela cuatro años: le daba sus medicamentos y la bañaba")
+        wait_for(worker, "Anotado")
+        _send(worker, "necesito una persona de verdad")
+        wait_for(worker, "Te pongo en contacto")
+
+        # WHEN a counsellor signs in, opens the conversation and downloads "what we know"
+        desk = browser.new_context(
+            viewport={"width": 1100, "height": 900}, accept_downloads=True
+        ).new_page()
+        _sign_in(desk, web, counsellor)
+        cookies = desk.context.cookies()
+        session = next(c for c in cookies if c["name"] == "puente_console")
+        assert session["httpOnly"] and session["sameSite"] == "Strict"
+        assert session["path"] == "/console" and not session["secure"]  # http, not production
+        desk.locator("#queue tr", has_text="necesito una persona de verdad").get_by_role(
+            "link", name="Abrir"
+        ).click()
+        handoff_id = int(re.search(r"/console/c/(\d+)", desk.url).group(1))
+        with desk.expect_download() as download:
+            desk.get_by_role("button", name="Descargar lo que sabemos").click()
+        # THEN the file holds the person's data, including that Rasa has their messages
+        assert download.value.suggested_filename.startswith("puente-datos-")
+        data = json.loads(open(download.value.path(), encoding="utf-8").read())
+        experiences = data["profile_versions"][-1]["data"]["experiences"]
+        assert any("abuela" in e for e in experiences) and data["rasa_events"] > 0
+        code = data["code"]
+
+        # WHEN they follow "delete", see what would go, and confirm
+        desk.get_by_role("link", name="Borrar los datos de esta persona").click()
+        assert int(desk.locator("#count-rasa_events").inner_text()) > 0
+        desk.get_by_role("button", name="Sí, borrar todo definitivamente").click()
+        # THEN the page shows the counts before and after: nothing is left
+        desk.get_by_role("heading", name="Datos borrados").wait_for()
+        assert desk.locator("#before-conversation").inner_text() == "1"
+        assert int(desk.locator("#before-rasa_events").inner_text()) > 0
+        for key in ("conversation", "profile_versions", "plans", "handoffs", "rasa_events"):
+            assert desk.locator(f"#after-{key}").inner_text() == "0"
+        # AND the summary link no longer opens anything; the conversation page is gone
+        assert httpx.get(f"{web}/s/{code}.json").status_code == 404
+        assert desk.goto(f"{web}/console/c/{handoff_id}").status == 404
+
+    # AND the audit log has both, with counts and the counsellor, not the data
+    with session_scope() as session:
+        entries = {
+            e.action: e
+            for e in session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.target == str(handoff_id),
+                    AuditEntry.action.in_(("data_exported", "data_erased")),
+                )
+            )
+        }
+    assert set(entries) == {"data_exported", "data_erased"}
+    assert entries["data_erased"].detail["before"]["rasa_events"] > 0
+    assert entries["data_exported"].counsellor_id == entries["data_erased"].counsellor_id
+    assert "abuela" not in json.dumps([e.detail for e in entries.values()])
