@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     )
     esco_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "esco" / "v1.1.1")
     cache_dir: Path = Field(default=Path.home() / ".cache" / "puente")
+    rasa_model_file: Path | None = Field(
+        default=None, description="A trained Rasa model to serve as is (a release's artefact)"
+    )
 
     host: str = "127.0.0.1"
     rasa_port: int = Field(default=5005, ge=1, le=65535)
@@ -54,6 +57,21 @@ class Settings(BaseSettings):
         default="", description="Comma-separated origins allowed to embed the widget"
     )
     max_message_chars: int = Field(default=2000, ge=50, le=20_000)
+    max_request_bytes: int = Field(
+        default=1_000_000, ge=10_000, description="Largest HTTP body Rasa's channels accept"
+    )
+    rate_per_sender: int = Field(
+        default=20, ge=0, description="Messages a conversation may send per minute (0: no limit)"
+    )
+    rate_per_ip: int = Field(
+        default=300, ge=0, description="Requests one client address may make per minute (0: off)"
+    )
+    trusted_proxies: str = Field(
+        default="", description="Comma-separated proxy addresses whose X-Forwarded-For counts"
+    )
+    retention_days: int = Field(
+        default=180, ge=0, description="Conversations inactive this long are erased (0: keep)"
+    )
     rasa_public_url: str = Field(
         default="", description="Rasa's address as browsers reach it (the widget's socket)"
     )
@@ -84,6 +102,9 @@ class Settings(BaseSettings):
     embedding_model_es: EmbeddingModel = "e5"
     skills_top_default: int = Field(default=10, ge=1, le=500)
     max_text_chars: int = Field(default=20_000, ge=100)
+    max_body_bytes: int = Field(
+        default=262_144, ge=1024, description="Largest request body the web app accepts (413)"
+    )
 
     @field_validator("database_url")
     @classmethod

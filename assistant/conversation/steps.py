@@ -239,7 +239,7 @@ def apply_constraints(state, intent: str, text: str, entities) -> list[str]:
         if hours is None and entity(entities, "hours"):
             hours = parse.budget(entity(entities, "hours"))
         if hours:
-            c.hours_per_week = min(hours, 80)
+            c.hours_per_week = min(max(hours, 0.5), 80)  # the planner's bounds
             noted.append(f"{hours:g} h/sem" if state.language == "es" else f"{hours:g} h/week")
         if weeks:
             c.weeks = weeks

@@ -5,23 +5,43 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from datetime import date
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException
+from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.config import get_settings
 from assistant.errors import InputTextError, PuenteError
-from assistant.plans.constraints import PlanConstraints
+from assistant.plans.constraints import EARLIEST_START, LATEST_START, PlanConstraints
 from assistant.profiles.model import Profile
 from assistant.skills.engine import ESCO_ATTRIBUTION
+from assistant.web import errors
+from assistant.web.limits import (
+    EXTRACT_TEXT_CHARS,
+    MAX_PROFILE_SKILLS,
+    MAX_URI_CHARS,
+    OCCUPATION_TEXT_CHARS,
+    BodyLimitMiddleware,
+    json_only,
+)
+
+# Request bodies are validated strictly: `true` is not 1 and `0` is not false, as the schema
+# says. (Dates stay lax: JSON has no date type, they come as strings.)
+STRICT = ConfigDict(strict=True)
 
 
 class ExtractRequest(BaseModel):
-    text: str = Field(..., description="What the worker did, in their own words")
+    model_config = STRICT
+    text: str = Field(
+        ...,
+        max_length=EXTRACT_TEXT_CHARS,
+        description="What the worker did, in their own words "
+        f"(at most {EXTRACT_TEXT_CHARS} characters)",
+    )
     top: int = Field(10, ge=1, le=500)
     lang: str = Field("auto", pattern="^(auto|en|es|pt)$")
     cutoff: bool = True
@@ -55,7 +75,10 @@ class ExtractResponse(BaseModel):
 
 
 class OccupationRequest(BaseModel):
-    text: str = Field(..., description="A job title or what the person does")
+    model_config = STRICT
+    text: str = Field(
+        ..., max_length=OCCUPATION_TEXT_CHARS, description="A job title or what the person does"
+    )
     top: int = Field(10, ge=1, le=200)
     lang: str = Field("auto", pattern="^(auto|en|es|pt)$")
 
@@ -71,18 +94,42 @@ class OccupationResponse(BaseModel):
 
 
 class ProfileSkill(BaseModel):
-    uri: str
+    model_config = STRICT
+    uri: str = Field(..., max_length=MAX_URI_CHARS)
     status: str | None = Field(None, pattern="^(active|rejected)$")
 
 
 class GapRequest(BaseModel):
-    skills: list[ProfileSkill] = Field(..., min_length=1, description="The profile's skills")
-    occupation: str | None = Field(None, description="ESCO occupation URI or a job title")
+    model_config = STRICT
+    skills: list[ProfileSkill] = Field(
+        ..., min_length=1, max_length=MAX_PROFILE_SKILLS, description="The profile's skills"
+    )
+    occupation: str | None = Field(
+        None, max_length=OCCUPATION_TEXT_CHARS, description="ESCO occupation URI or a job title"
+    )
     job_specific_first: bool = False
 
 
+class PlanConstraintsIn(PlanConstraints):
+    """The constraints as the API takes them: strict types and short codes (the bounds on
+    dates and hours are PlanConstraints' own)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    currency: str = Field("USD", min_length=3, max_length=3, description="ISO 4217 code")
+    hours_per_week: float = Field(
+        ge=0.5, le=80, description="Hours a week for learning (at least half an hour)"
+    )
+    country: str | None = Field(None, max_length=64, description="ISO country for onsite offers")
+    start_date: date | None = Field(
+        None,
+        strict=False,
+        description=f"From {EARLIEST_START} to {LATEST_START}; empty means today",
+    )
+
+
 class PlanRequest(GapRequest):
-    constraints: PlanConstraints
+    constraints: PlanConstraintsIn
 
 
 class ChartRequest(GapRequest):
@@ -95,6 +142,7 @@ def _profile(body: GapRequest) -> Profile:
 
 
 class WidgetSessionRequest(BaseModel):
+    model_config = STRICT
     previous: str | None = Field(None, max_length=2000)
 
 
@@ -109,11 +157,24 @@ def create_app() -> FastAPI:
         description="Career guidance: everyday work to ESCO skills. " + ESCO_ATTRIBUTION,
     )
 
+    from assistant.web.ops import install as install_ops
+
+    # health, readiness, metrics, retention job, per-address limits, codes out of logs; its
+    # middleware is the innermost, so its answers also pass the ones below
+    install_ops(app)
+    # outermost last: CORS headers on every answer, then the 500 guard, then the body cap
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(errors.ServerErrorGuard)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.origins,
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"],
+    )
+    errors.install(app)
+    # the JSON API: JSON bodies only, and the same declared error answers on every operation
+    api = APIRouter(
+        prefix="/api/v1", dependencies=[Depends(json_only)], responses=errors.API_ERRORS
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     from assistant.console.pages import router as console_router
@@ -142,7 +203,10 @@ def create_app() -> FastAPI:
 <script src="{base}/static/widget.js" data-api="{base}" data-socket="{rasa}" data-lang="{lang}"
  data-code="{code}" data-open="{"true" if code else "false"}" defer></script></body></html>"""
 
-    @app.post("/api/v1/widget/session")
+    @api.post(
+        "/widget/session",
+        responses={429: errors.RATE_LIMITED_DOC},
+    )
     def widget_session(body: WidgetSessionRequest) -> dict:
         """A short-lived token for the chat widget; `previous` keeps the same conversation."""
         from assistant.web.widget_tokens import issue
@@ -157,7 +221,11 @@ def create_app() -> FastAPI:
     def health() -> dict:
         return {"status": "ok"}
 
-    @app.post("/api/v1/skills/extract", response_model=ExtractResponse)
+    @api.post(
+        "/skills/extract",
+        response_model=ExtractResponse,
+        responses={503: errors.error_doc("The engine's models or indexes are not available")},
+    )
     async def extract(body: ExtractRequest) -> dict:
         from assistant.services.skills import get_skill_engine
 
@@ -174,7 +242,11 @@ def create_app() -> FastAPI:
         except PuenteError as exc:
             raise HTTPException(status_code=503, detail=str(exc)) from exc
 
-    @app.post("/api/v1/occupations/search", response_model=OccupationResponse)
+    @api.post(
+        "/occupations/search",
+        response_model=OccupationResponse,
+        responses={503: errors.error_doc("The engine's models or indexes are not available")},
+    )
     async def occupations(body: OccupationRequest) -> dict:
         from assistant.services.skills import get_occupation_search
 
@@ -186,6 +258,8 @@ def create_app() -> FastAPI:
             return await asyncio.get_running_loop().run_in_executor(None, run)
         except InputTextError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from exc
+        except PuenteError as exc:
+            raise HTTPException(status_code=503, detail=str(exc)) from exc
 
     async def _off_loop(fn):
         try:
@@ -195,7 +269,7 @@ def create_app() -> FastAPI:
         except PuenteError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from exc
 
-    @app.post("/api/v1/gaps")
+    @api.post("/gaps")
     async def gaps(body: GapRequest) -> dict:
         """Gaps against an occupation (URI or job title), or the demand profile."""
         from assistant.services.plans import gap_report
@@ -204,7 +278,7 @@ def create_app() -> FastAPI:
             lambda: gap_report(_profile(body), body.occupation, body.job_specific_first).as_dict()
         )
 
-    @app.post("/api/v1/plan")
+    @api.post("/plan")
     async def plan(body: PlanRequest) -> dict:
         """The plan (offers, totals, alternatives, one-line reasons) and the gaps it answers."""
         from assistant.services.plans import make_plan
@@ -215,8 +289,8 @@ def create_app() -> FastAPI:
             )
         )
 
-    @app.post(
-        "/api/v1/gaps/chart",
+    @api.post(
+        "/gaps/chart",
         response_class=Response,
         responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}},
     )
@@ -260,8 +334,8 @@ def create_app() -> FastAPI:
         return chart({**gaps, "occupation": summary.get("goal")}, "png", summary["language"])
 
     @app.get("/s/{code}.json", include_in_schema=False)
-    def summary_json(code: str) -> dict:
-        return _summary(code)
+    def summary_json(code: str) -> Response:
+        return errors.SafeJSONResponse(_summary(code))
 
     @app.get("/s/{code}.pdf", include_in_schema=False)
     def summary_pdf(code: str) -> Response:
@@ -285,4 +359,5 @@ def create_app() -> FastAPI:
 
         return render_html(_summary(code))
 
+    app.include_router(api)
     return app

@@ -68,11 +68,34 @@ def load_summary(session: Session, code: str) -> dict | None:
 
 
 def _skills_by_kind(summary: dict) -> dict[str, list[dict]]:
+    """Active skills by kind; a kind the page has no heading for is shown as job-specific."""
     groups: dict[str, list[dict]] = {"transversal": [], "digital": [], "specific": []}
-    for skill in (summary.get("profile") or {}).get("skills", []):
-        if skill.get("status") != "rejected":
-            groups.setdefault(skill.get("kind", "specific"), []).append(skill)
+    for skill in (summary.get("profile") or {}).get("skills") or []:
+        if isinstance(skill, dict) and skill.get("status") != "rejected":
+            kind = skill.get("kind")
+            groups[kind if kind in groups else "specific"].append(skill)
     return groups
+
+
+def _label(skill: dict) -> str:
+    return str(skill.get("label") or skill.get("uri") or "?")
+
+
+def _quote(skill: dict) -> str:
+    evidence = skill.get("evidence") or []
+    first = evidence[0] if evidence and isinstance(evidence[0], dict) else {}
+    return str(first.get("text") or "")
+
+
+def _web_link(url: object) -> str | None:
+    """Only http(s) links become hrefs (never javascript: or data: from a catalogue row)."""
+    return url if isinstance(url, str) and re.match(r"(?i)^https?://", url) else None
+
+
+def _esc(value: object) -> str:
+    """HTML-escaped text that can always be encoded (a lone surrogate becomes "?")."""
+    text = html.escape(str(value))
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _totals(summary: dict, words: dict) -> str:
@@ -86,7 +109,7 @@ def _totals(summary: dict, words: dict) -> str:
 
 def render_html(summary: dict) -> str:
     lang = summary["language"] if summary["language"] in TITLES else "es"
-    w, e = TITLES[lang], html.escape
+    w, e = TITLES[lang], _esc
     goal = (summary.get("goal") or {}).get("label", "-")
     parts = [
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',
@@ -105,10 +128,10 @@ def render_html(summary: dict) -> str:
             continue
         parts.append(f"<h3>{e(w[kind])}</h3><ul>")
         for s in skills:
-            quote = s["evidence"][0]["text"] if s.get("evidence") else ""
+            quote = _quote(s)
             level = f" ({e(s['level'])})" if s.get("level") else ""
             parts.append(
-                f"<li><strong>{e(s['label'])}</strong>{level} — {e(w.get(s['source'], ''))}"
+                f"<li><strong>{e(_label(s))}</strong>{level} — {e(w.get(s.get('source'), ''))}"
                 + (f"<br><q>{e(quote)}</q>" if quote else "")
                 + "</li>"
             )
@@ -117,15 +140,16 @@ def render_html(summary: dict) -> str:
     if gaps:
         parts.append(f"<h2>{e(w['gaps'].format(goal=goal))}</h2>")
         parts.append(f'<img src="{e(summary["code"])}/chart.png" alt="chart">')
-        parts.append("<ul>" + "".join(f"<li>{e(g['label'])}</li>" for g in gaps[:10]) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{e(_label(g))}</li>" for g in gaps[:10]) + "</ul>")
     offers = (summary.get("plan") or {}).get("offers") or []
     if offers:
         parts.append(f"<h2>{e(w['plan'])}</h2><ol>")
         for o in offers:
-            link = f' <a href="{e(o["url"])}">↗</a>' if o.get("url") else ""
+            url = _web_link(o.get("url"))
+            link = f' <a href="{e(url)}" rel="noopener nofollow">↗</a>' if url else ""
             parts.append(
-                f"<li><strong>{e(o['title'])}</strong>{link}"
-                f'<div class="reason">{e(o["reason"])}</div></li>'
+                f"<li><strong>{e(o.get('title', ''))}</strong>{link}"
+                f'<div class="reason">{e(o.get("reason", ""))}</div></li>'
             )
         parts.append(f"</ol><p>{e(_totals(summary, w))}</p>")
     parts.append(
@@ -164,8 +188,8 @@ def render_pdf(summary: dict, chart_png: bytes | None) -> bytes:
         if skills:
             line(w[kind], 11, 1)
             for s in skills:
-                quote = f' — "{s["evidence"][0]["text"]}"' if s.get("evidence") else ""
-                line(f"• {s['label']} ({w.get(s['source'], '')}){quote}", 9, 0.5)
+                quote = f' — "{_quote(s)}"' if _quote(s) else ""
+                line(f"• {_label(s)} ({w.get(s.get('source'), '')}){quote}", 9, 0.5)
             pdf.ln(2)
     goal = (summary.get("goal") or {}).get("label", "-")
     if chart_png:
@@ -176,8 +200,8 @@ def render_pdf(summary: dict, chart_png: bytes | None) -> bytes:
     if offers:
         line(w["plan"], 13, 2)
         for i, o in enumerate(offers, 1):
-            line(f"{i}. {o['title']}", 10, 0.5)
-            line(o["reason"], 8, 2)
+            line(f"{i}. {o.get('title', '')}", 10, 0.5)
+            line(str(o.get("reason", "")), 8, 2)
         line(_totals(summary, w), 10, 3)
     line(ESCO_ATTRIBUTION, 7, 0)
     return bytes(pdf.output())
