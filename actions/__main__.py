@@ -30,6 +30,15 @@ async def _warm_up(app, _loop) -> None:
     await asyncio.get_running_loop().run_in_executor(None, warm)
 
 
+def _ping_database() -> None:
+    from sqlalchemy import text
+
+    from assistant.db.session import session_scope
+
+    with session_scope() as session:
+        session.execute(text("SELECT 1"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Puente action server")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PUENTE_ACTION_PORT", 5055)))
@@ -43,14 +52,33 @@ def main() -> None:
     executor = ActionExecutor()
     executor.register_package("actions.actions")
     app = create_app(executor, cors_origins=[])
+    # Rasa sends the whole tracker on every turn (each turn's state slot included), which
+    # outgrows the 1 MB limit the channels get; only Rasa talks to this server.
+    app.config.REQUEST_MAX_SIZE = 256 * 1024 * 1024
     if not args.no_warm_up:
         app.register_listener(_warm_up, "before_server_start")
 
     @app.get("/ready")
     async def ready(_request):
+        """Ready when the database answers (every turn reads and writes it)."""
+        import asyncio
+
         from sanic.response import json as sanic_json
 
-        return sanic_json({"status": "ready"})
+        try:
+            await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(None, _ping_database), timeout=3
+            )
+        except Exception as exc:  # noqa: BLE001 - reported, not raised
+            return sanic_json({"ready": False, "database": type(exc).__name__}, status=503)
+        return sanic_json({"ready": True, "database": "ok"})
+
+    @app.get("/metrics")
+    async def metrics(_request):
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+        from sanic.response import raw
+
+        return raw(generate_latest(), content_type=CONTENT_TYPE_LATEST)
 
     app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)
 

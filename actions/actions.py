@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
+from prometheus_client import Counter, Histogram
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 log = logging.getLogger(__name__)
+ACTION_SECONDS = Histogram(
+    "puente_action_seconds",
+    "Time the action server spends on one turn of the dialogue",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10),
+)
+ACTION_ERRORS = Counter(
+    "puente_action_errors_total", "Turns where the dialogue failed and the user got an apology"
+)
 
 
 def render(dispatcher: CollectingDispatcher, message) -> None:
@@ -47,6 +57,7 @@ class ActionConverse(Action):
             channel=tracker.get_latest_input_channel() or "rest",
         )
         state = tracker.get_slot("puente_state")
+        started = time.perf_counter()
         try:
             from assistant.services.conversation import get_dialogue
 
@@ -55,10 +66,13 @@ class ActionConverse(Action):
             )
         except Exception:  # noqa: BLE001 - the user must get an answer whatever failed
             log.exception("the dialogue failed on intent %s", turn.intent)
+            ACTION_ERRORS.inc()
             from assistant.conversation.texts import say
 
             dispatcher.utter_message(text=say("technical", tracker.get_slot("language") or "es"))
             return []
+        finally:
+            ACTION_SECONDS.observe(time.perf_counter() - started)
         for item in reply.messages:
             render(dispatcher, item)
         return [SlotSet("puente_state", reply.state), SlotSet("language", reply.language)]

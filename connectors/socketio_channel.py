@@ -6,7 +6,10 @@
   so every tab of the same conversation receives the bot's answers;
 - Origin is checked against PUENTE_ALLOWED_ORIGINS (the web app's own origin by default),
   also when no CORS origins are configured;
-- messages longer than PUENTE_MAX_MESSAGE_CHARS get a clear reply and go no further.
+- messages longer than PUENTE_MAX_MESSAGE_CHARS, and senders or addresses over their rate
+  limit, get a clear reply and go no further (connectors/guard.py);
+- when the bot cannot answer (the action server failed), the user gets an apology, not
+  silence; when the store fails, the turn is refused with a message.
 
 credentials.yml: `connectors.socketio_channel.PuenteSocketIOInput: {}`.
 """
@@ -24,14 +27,12 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
 from socketio import AsyncServer
 
+from connectors import guard
+
 log = logging.getLogger(__name__)
 
 AUDIENCE = "puente-widget"
 DEV_SECRET = "dev-only-change-me"
-TOO_LONG = {
-    "es": "Tu mensaje es muy largo (máximo {n} caracteres). ¿Me lo cuentas en partes?",
-    "en": "Your message is too long (at most {n} characters). Could you send it in parts?",
-}
 
 
 def allowed_origins() -> list[str]:
@@ -66,6 +67,18 @@ def sender_from_token(token: Any) -> str | None:
     return sender if isinstance(sender, str) and 0 < len(sender) <= 128 else None
 
 
+class CountingSocketIOOutput(SocketIOOutput):
+    """Counts what the bot sends, so that silence can be told from an answer."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent = 0
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        self.sent += 1
+        await super()._send_message(socket_id, response)
+
+
 class PuenteSocketIOInput(InputChannel):
     @classmethod
     def name(cls) -> str:
@@ -86,7 +99,7 @@ class PuenteSocketIOInput(InputChannel):
         self.bot_message_evt = bot_message_evt
         self.namespace = namespace
         self.socketio_path = socketio_path
-        self.max_chars = int(os.environ.get("PUENTE_MAX_MESSAGE_CHARS", "2000"))
+        self.limits = guard.Limits.from_env()
         self.sio: AsyncServer | None = None
 
     def get_output_channel(self) -> SocketIOOutput | None:
@@ -98,6 +111,10 @@ class PuenteSocketIOInput(InputChannel):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins)
         self.sio = sio
         bp = SocketBlueprint(sio, self.socketio_path, "puente_socketio", __name__)
+
+        @bp.listener("before_server_start")
+        async def keep_app(app, _loop) -> None:
+            sio.puente_app = app  # to look at the tracker when the bot said nothing
 
         @bp.route("/", methods=["GET"])
         async def health(_request):
@@ -129,20 +146,33 @@ class PuenteSocketIOInput(InputChannel):
             if not isinstance(text, str):
                 return
             metadata = (data or {}).get("customData") or {}
-            if len(text) > self.max_chars:
-                lang = metadata.get("language") if isinstance(metadata, dict) else None
-                reply = TOO_LONG.get(lang or "es", TOO_LONG["es"]).format(n=self.max_chars)
-                await sio.emit(self.bot_message_evt, {"text": reply}, room=sid)
-                return
-            output = SocketIOOutput(sio, self.bot_message_evt)
-            await on_new_message(
-                UserMessage(
-                    text,
-                    output,
-                    sender,
-                    input_channel=self.name(),
-                    metadata=metadata if isinstance(metadata, dict) else {},
-                )
+            metadata = metadata if isinstance(metadata, dict) else {}
+            language = guard.language_of(metadata)
+
+            async def say(key: str, **values) -> None:
+                reply = {"text": guard.text(key, language, **values)}
+                await sio.emit(self.bot_message_evt, reply, room=sid)
+
+            # engine.io's Sanic driver reports every peer as 127.0.0.1, so no per-address
+            # limit here: the web app limits widget sessions per address when it issues them.
+            if await guard.admit("socketio", sender, None, self.limits):
+                return await say("too_fast")
+            if not text.strip():
+                return await say("empty")
+            if len(text) > self.limits.max_chars:
+                guard.TURNS.labels("socketio", "too_long").inc()
+                return await say("too_long", n=self.limits.max_chars)
+            output = CountingSocketIOOutput(sio, self.bot_message_evt)
+            message = UserMessage(
+                text, output, sender, input_channel=self.name(), metadata=metadata
+            )
+            await guard.converse(
+                "socketio",
+                getattr(sio, "puente_app", None),
+                sender,
+                lambda: on_new_message(message),
+                say,
+                lambda: output.sent,
             )
 
         return bp

@@ -29,6 +29,7 @@ from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from connectors import guard
 from connectors.whatsapp_send import NO_TEXT, TWILIO_TEXT_LIMIT, masked, numbered, split_text
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,10 @@ class PuenteTwilioOutput(OutputChannel):
         self.auth = aiohttp.BasicAuth(account_sid, auth_token)
         self.number = number
         self.url = f"{api_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
+        self.sent = 0
 
     async def _post(self, data: dict) -> None:
+        self.sent += 1
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as session:
             for attempt, pause in enumerate((0.0, *RETRIES)):
                 if pause:
@@ -96,6 +99,7 @@ class PuenteTwilioInput(TwilioInput):
         )
         channel.api_url = c.get("api_url") or "https://api.twilio.com"
         channel.webhook_url = c.get("webhook_url") or ""
+        channel.limits = guard.Limits.from_env()
         return channel
 
     @property
@@ -129,14 +133,28 @@ class PuenteTwilioInput(TwilioInput):
             if not sender:
                 return response.text("", status=204)
             output = self.get_output_channel()
-            task = asyncio.create_task(self._handle(sender, text, output, on_new_message))
+            task = asyncio.create_task(
+                self._handle(sender, text, output, on_new_message, request.app)
+            )
             task.add_done_callback(lambda t: t.exception() and log.error("Twilio turn failed"))
             return response.text("", status=204)
 
         return bp
 
-    async def _handle(self, sender: str, text: str | None, output, on_new_message) -> None:
+    async def _handle(self, sender: str, text: str | None, output, on_new_message, app=None):
         if not text or not text.strip():
             await output.send_text_message(sender, NO_TEXT)
             return
-        await on_new_message(UserMessage(text[:1600], output, sender, input_channel=self.name()))
+
+        async def say(key: str, **values) -> None:
+            await output.send_text_message(sender, guard.text(key, None, **values))
+
+        if await guard.admit("twilio", sender, None, self.limits):
+            return await say("too_fast")
+        if len(text) > self.limits.max_chars:
+            guard.TURNS.labels("twilio", "too_long").inc()
+            return await say("too_long", n=self.limits.max_chars)
+        message = UserMessage(text, output, sender, input_channel=self.name())
+        await guard.converse(
+            "twilio", app, sender, lambda: on_new_message(message), say, lambda: output.sent
+        )

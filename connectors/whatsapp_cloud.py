@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -35,6 +36,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from connectors import guard
 from connectors.whatsapp_send import (
     CLOUD_TEXT_LIMIT,
     NO_TEXT,
@@ -49,8 +51,63 @@ WINDOW_SECONDS = 24 * 3600
 SEEN_MAX = 10_000
 RETRIES = (0.5, 1.0, 2.0)
 
-# Last message from each number (the customer-service window); shared by the output channels.
-_last_inbound: dict[str, float] = {}
+
+class WhatsAppMemory:
+    """Message ids already handled (Meta retries webhooks) and when each number last wrote (the
+    24-hour customer-service window). In Redis when PUENTE_REDIS_URL is set, so that every Rasa
+    instance sees the same (a retry may reach another instance); in this process otherwise."""
+
+    def __init__(self, redis_url: str | None) -> None:
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._last: dict[str, float] = {}
+        self._redis = None
+        if redis_url:
+            import redis.asyncio as aioredis
+
+            self._redis = aioredis.from_url(redis_url, socket_timeout=2)
+
+    async def first_time(self, message_id: str) -> bool:
+        if not message_id:
+            return False
+        if self._redis is not None:
+            try:
+                key = f"puente:wa:seen:{message_id}"
+                return bool(await self._redis.set(key, 1, nx=True, ex=2 * WINDOW_SECONDS))
+            except Exception:  # noqa: BLE001 - fall back to this process's memory
+                log.warning("WhatsApp dedupe: Redis unreachable; remembering in memory")
+        if message_id in self._seen:
+            return False
+        self._seen[message_id] = None
+        if len(self._seen) > SEEN_MAX:
+            self._seen.popitem(last=False)
+        return True
+
+    async def heard_from(self, number: str, when: float) -> None:
+        self._last[number] = when
+        if self._redis is not None:
+            try:
+                await self._redis.set(f"puente:wa:last:{number}", when, ex=WINDOW_SECONDS + 60)
+            except Exception:  # noqa: BLE001 - the in-process value still counts here
+                log.warning("WhatsApp window: Redis unreachable")
+
+    async def last_heard(self, number: str) -> float | None:
+        if self._redis is not None:
+            try:
+                value = await self._redis.get(f"puente:wa:last:{number}")
+                return float(value) if value is not None else None
+            except Exception:  # noqa: BLE001
+                log.warning("WhatsApp window: Redis unreachable")
+        return self._last.get(number)
+
+
+_memory: WhatsAppMemory | None = None
+
+
+def memory() -> WhatsAppMemory:
+    global _memory
+    if _memory is None:
+        _memory = WhatsAppMemory(os.environ.get("PUENTE_REDIS_URL") or None)
+    return _memory
 
 
 class GraphAPI:
@@ -98,9 +155,11 @@ class WhatsAppCloudOutput(OutputChannel):
 
     def __init__(self, api: GraphAPI) -> None:
         self.api = api
+        self.sent = 0
 
     async def _send(self, to: str, payload: dict) -> None:
-        last = _last_inbound.get(to)
+        self.sent += 1
+        last = await memory().last_heard(to)
         if last is None or time.time() - last > WINDOW_SECONDS:
             # Outside the 24-hour window WhatsApp allows templates only.
             if self.api.template:
@@ -199,20 +258,12 @@ class WhatsAppCloudInput(InputChannel):
         self.app_secret = app_secret
         self.api = GraphAPI(api_url, phone_number_id, access_token, template)
         self.configured = all([verify_token, app_secret, access_token, phone_number_id])
-        self._seen: OrderedDict[str, None] = OrderedDict()
         self._tasks: set[asyncio.Task] = set()
+        self.limits = guard.Limits.from_env()
 
     def get_output_channel(self) -> OutputChannel | None:
         # The counsellor console writes through this (Rasa's output_channel=latest).
         return WhatsAppCloudOutput(self.api) if self.configured else None
-
-    def _first_time(self, message_id: str) -> bool:
-        if not message_id or message_id in self._seen:
-            return False
-        self._seen[message_id] = None
-        if len(self._seen) > SEEN_MAX:
-            self._seen.popitem(last=False)
-        return True
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("whatsapp_cloud_webhook", __name__)
@@ -248,33 +299,50 @@ class WhatsAppCloudInput(InputChannel):
                 for change in entry.get("changes") or []:
                     value = change.get("value") or {}
                     for message in value.get("messages") or []:  # statuses are ignored
-                        if self._first_time(message.get("id", "")):
-                            task = asyncio.create_task(self._handle(message, on_new_message))
+                        if await memory().first_time(message.get("id", "")):
+                            task = asyncio.create_task(
+                                self._handle(message, on_new_message, request.app)
+                            )
                             self._tasks.add(task)
                             task.add_done_callback(self._tasks.discard)
             return response.text("ok")
 
         return bp
 
-    async def _handle(self, message: dict, on_new_message) -> None:
+    async def _handle(self, message: dict, on_new_message, app=None) -> None:
         sender = message.get("from", "")
         if not sender:
             return
-        _last_inbound[sender] = time.time()
+        await memory().heard_from(sender, time.time())
         output = WhatsAppCloudOutput(self.api)
         text = _message_text(message)
+
+        async def say(key: str, **values) -> None:
+            await output.send_text_message(sender, guard.text(key, None, **values))
+
         try:
             if text is None:
                 await output.send_text_message(sender, NO_TEXT)
                 return
-            await on_new_message(
-                UserMessage(
-                    text[:4096],
-                    output,
-                    sender,
-                    input_channel=self.name(),
-                    metadata={"whatsapp_message_id": message.get("id")},
-                )
+            if await guard.admit("whatsapp", sender, None, self.limits):
+                return await say("too_fast")
+            if len(text) > self.limits.max_chars:
+                guard.TURNS.labels("whatsapp", "too_long").inc()
+                return await say("too_long", n=self.limits.max_chars)
+            user_message = UserMessage(
+                text,
+                output,
+                sender,
+                input_channel=self.name(),
+                metadata={"whatsapp_message_id": message.get("id")},
+            )
+            await guard.converse(
+                "whatsapp",
+                app,
+                sender,
+                lambda: on_new_message(user_message),
+                say,
+                lambda: output.sent,
             )
         except Exception:  # noqa: BLE001 - a background task must log, not vanish
             log.exception("WhatsApp message from %s failed", masked(sender))

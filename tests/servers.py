@@ -72,6 +72,7 @@ def rasa_command(
     model: Path,
     endpoints: str = "endpoints.yml",
     credentials: str = "credentials.yml",
+    port: int | None = None,
 ) -> list[str]:
     return [
         str(ROOT / ".venv-rasa/bin/rasa"),
@@ -84,7 +85,7 @@ def rasa_command(
         "--interface",
         "127.0.0.1",
         "--port",
-        str(stack.ports["rasa"]),
+        str(port or stack.ports["rasa"]),
         "--model",
         str(model),
         "--endpoints",

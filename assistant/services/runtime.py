@@ -4,11 +4,13 @@ schema, ESCO tables, indexes and the trained Rasa model (cached by a hash of its
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from assistant.config import PROJECT_ROOT, Settings, get_settings
@@ -57,6 +59,12 @@ def ensure_rasa_model(
 ) -> Path:
     """Return the trained model for the current inputs, training it only if it is missing."""
     settings = settings or get_settings()
+    if settings.rasa_model_file is not None and name == "puente":
+        if not settings.rasa_model_file.is_file():
+            raise RasaTrainingError(
+                f"PUENTE_RASA_MODEL_FILE: no such file {settings.rasa_model_file}"
+            )
+        return settings.rasa_model_file
     model_hash = rasa_model_hash(root, inputs)
     models = settings.cache_dir / "rasa-models"
     model = models / f"{name}-{model_hash}.tar.gz"
@@ -90,12 +98,23 @@ def ensure_rasa_model(
         **QUIET_RASA,
         "RASA_CACHE_DIRECTORY": str(settings.cache_dir / "rasa-training-cache"),
     }
+    started = time.perf_counter()
     done = subprocess.run(cmd, cwd=root, env=env)
     partial = models / f"{name}-{model_hash}-partial.tar.gz"
     if done.returncode != 0 or not partial.exists():
         raise RasaTrainingError(f"rasa train failed (exit {done.returncode}) for {root / data}")
     shutil.move(partial, model)
+    # how long it took, for the benchmark report (training is not repeated there)
+    training_record(model).write_text(
+        json.dumps(
+            {"train_seconds": round(time.perf_counter() - started, 1), "cpus": os.cpu_count()}
+        )
+    )
     return model
+
+
+def training_record(model: Path) -> Path:
+    return model.with_name(model.name.removesuffix(".tar.gz") + ".training.json")
 
 
 def rasa_tracker_url(settings: Settings) -> str:
@@ -126,6 +145,13 @@ def process_environment(
         "PUENTE_ALLOWED_ORIGINS": settings.allowed_origins
         or f"http://{settings.host}:{web_port},http://localhost:{web_port}",
         "PUENTE_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
+        "PUENTE_RATE_PER_SENDER": str(settings.rate_per_sender),
+        "PUENTE_RATE_PER_IP": str(settings.rate_per_ip),
+        "PUENTE_TRUSTED_PROXIES": settings.trusted_proxies,
+        # Rasa's lock store and the channels' rate limits; empty: in this process's memory
+        "PUENTE_REDIS_URL": settings.redis_url,
+        # Sanic reads SANIC_* into its config: Rasa's server refuses bodies above this (413)
+        "SANIC_REQUEST_MAX_SIZE": str(settings.max_request_bytes),
         # credentials.yml reads these; empty values leave the WhatsApp channel switched off
         "PUENTE_WHATSAPP_VERIFY_TOKEN": settings.whatsapp_verify_token.get_secret_value(),
         "PUENTE_WHATSAPP_APP_SECRET": settings.whatsapp_app_secret.get_secret_value(),

@@ -49,6 +49,9 @@ def stack(esco_db, demo_catalogue, tmp_root, graph_api, twilio_api):
     model = ensure_rasa_model(settings)
     stack = make_stack(settings, model, tmp_root / "logs-stack")
     stack.env.update(WHATSAPP, PUENTE_WHATSAPP_API_URL=graph_api.url)
+    # the whole suite talks from 127.0.0.1: the per-address limit is proven in
+    # test_production.py, with addresses given by a trusted proxy
+    stack.env.update(PUENTE_RATE_PER_SENDER="30", PUENTE_RATE_PER_IP="0")
     stack.env.update(
         TWILIO,
         PUENTE_TWILIO_API_URL=twilio_api.url,

@@ -1,0 +1,197 @@
+"""Whole turns through the REST channel with the real servers: Rasa and the action server
+started on free ports (on the configured database: SQLite by default, PostgreSQL and Redis
+when DATABASE_URL and REDIS_URL say so), then 1, 10 and 50 users holding complete
+conversations at once. Reports latency percentiles, throughput, errors and each process's
+peak memory (VmHWM)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from assistant.config import PROJECT_ROOT, get_settings
+
+APOLOGIES = ("algo falló de mi lado", "something went wrong on my side", "no puedo guardar")
+SCRIPT = {
+    "es": [
+        "hola",
+        "/affirm",
+        "Trabajé tres años de cajera en un supermercado. Cobraba en la caja, hacía el cierre "
+        "y atendía los reclamos de los clientes.",
+        "/deny",
+        "/affirm",
+        "quiero ser supervisora de tienda",
+        '/select_number{"number": "1"}',
+        "puedo gastar unos 60 dólares",
+        "5 horas a la semana durante 3 meses",
+        '/choose_mode{"mode": "any"}',
+        "/affirm",
+    ],
+    "en": [
+        "hello",
+        "/affirm",
+        "I worked two years in a call centre answering customer complaints and I kept the "
+        "records of every call in a spreadsheet.",
+        "/deny",
+        "/affirm",
+        "I want to be a junior web developer",
+        '/select_number{"number": "1"}',
+        "about 100 dollars",
+        "8 hours a week for 20 weeks",
+        '/choose_mode{"mode": "online"}',
+        "/affirm",
+    ],
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident memory (VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+async def run_users(url: str, users: int, prefix: str) -> dict:
+    """`users` complete conversations at once; every turn timed."""
+    import httpx
+
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    async def user(client, i: int) -> None:
+        lang = "es" if i % 2 else "en"
+        sender = f"{prefix}-{i}-{uuid.uuid4().hex[:6]}"
+        for message in SCRIPT[lang]:
+            started = time.perf_counter()
+            try:
+                response = await client.post(
+                    url + "/webhooks/rest/webhook",
+                    json={"sender": sender, "message": message},
+                    headers={"X-Forwarded-For": f"10.2.{i // 200}.{i % 200 + 1}"},
+                    timeout=300,
+                )
+            except httpx.HTTPError as exc:
+                errors.append(type(exc).__name__)
+                continue
+            latencies.append(time.perf_counter() - started)
+            body = response.json() if response.status_code == 200 else []
+            text = " ".join(m.get("text") or "" for m in body)
+            if response.status_code != 200 or not body or any(a in text for a in APOLOGIES):
+                errors.append(str(response.status_code))
+
+    limits = httpx.Limits(max_connections=users + 10, max_keepalive_connections=users + 10)
+    started = time.perf_counter()
+    async with httpx.AsyncClient(limits=limits) as client:
+        await asyncio.gather(*(user(client, i) for i in range(users)))
+    took = time.perf_counter() - started
+    ordered = sorted(latencies)
+
+    def pct(q: float) -> float:
+        return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+    return {
+        "users": users,
+        "turns": len(latencies),
+        "seconds": round(took, 1),
+        "turns_per_second": round(len(latencies) / took, 2),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "errors": len(errors),
+    }
+
+
+def rest_turns(levels: tuple[int, ...] = (1, 10, 50)) -> dict:
+    from assistant.services.runtime import ensure_rasa_model, process_environment
+
+    settings = get_settings()
+    model = ensure_rasa_model(settings)
+    ports = {"rasa": _free_port(), "action": _free_port(), "web": _free_port()}
+    env = {
+        **os.environ,
+        **process_environment(settings, model, ports),
+        "PUENTE_TRUSTED_PROXIES": "127.0.0.1",
+        "PUENTE_RATE_PER_SENDER": "0",
+    }
+    logs = Path(tempfile.mkdtemp(prefix="puente-bench-"))
+    procs = {
+        "action": [str(PROJECT_ROOT / ".venv/bin/python"), "-m", "actions"],
+        "rasa": [
+            str(PROJECT_ROOT / ".venv-rasa/bin/rasa"),
+            "run",
+            "--enable-api",
+            "--jwt-secret",
+            env["PUENTE_RASA_JWT_SECRET"],
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(ports["rasa"]),
+            "--model",
+            str(model),
+            "--endpoints",
+            "endpoints.yml",
+            "--credentials",
+            "credentials.yml",
+        ],
+    }
+    running = {
+        name: subprocess.Popen(
+            cmd + (["--port", str(ports["action"])] if name == "action" else []),
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=(logs / f"{name}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        for name, cmd in procs.items()
+    }
+    url = f"http://127.0.0.1:{ports['rasa']}"
+    try:
+        _wait(f"http://127.0.0.1:{ports['action']}/health", running["action"])
+        _wait(url + "/webhooks/ops/health", running["rasa"])
+        asyncio.run(run_users(url, 2, "warm"))  # models loaded, caches warm
+        results = [asyncio.run(run_users(url, n, f"bench{n}")) for n in levels]
+        rss = {name: peak_rss_mb(proc.pid) for name, proc in running.items()}
+    finally:
+        for proc in running.values():
+            os.killpg(proc.pid, 15)
+        for proc in running.values():
+            proc.wait(timeout=30)
+    return {
+        "database": "postgresql" if settings.database_url.startswith("postgres") else "sqlite",
+        "lock_store": "redis" if settings.redis_url else "memory",
+        "levels": results,
+        "peak_rss_mb": rss,
+    }
+
+
+def _wait(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited ({proc.returncode})")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} not ready after {timeout} s")

@@ -1,0 +1,149 @@
+"""Rasa's stores as Puente runs them (endpoints.yml names these classes).
+
+PuenteLockStore: Rasa's ticket lock in Redis when PUENTE_REDIS_URL is set, in memory
+otherwise. Rasa's own RedisLockStore issues and returns tickets by read-modify-write (GET,
+change in Python, SET): two instances taking a ticket for the same conversation at once can
+both get the same number and then both process a message at the same time, losing or
+duplicating events. Here both steps are one Lua script each, atomic in Redis.
+
+PuenteSQLTrackerStore: Rasa's SQL tracker store with connections checked before use, so that
+after the database comes back the first turn does not fail on a dead pooled connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+
+log = logging.getLogger(__name__)
+KEY_PREFIX = "puente:lock:"
+
+# KEYS[1] lock key; ARGV: now, lifetime, conversation id. Returns the new ticket's number.
+ISSUE = """
+local raw = redis.call('GET', KEYS[1])
+local now = tonumber(ARGV[1])
+local tickets = {}
+if raw then
+  for _, t in ipairs(cjson.decode(raw)['tickets'] or {}) do
+    if tonumber(cjson.decode(t)['expires']) >= now then table.insert(tickets, t) end
+  end
+end
+local number = 0
+if #tickets > 0 then number = cjson.decode(tickets[#tickets])['number'] + 1 end
+table.insert(tickets, string.format('{"number": %d, "expires": %.6f}', number,
+  now + tonumber(ARGV[2])))
+local parts = {}
+for i, t in ipairs(tickets) do parts[i] = cjson.encode(t) end
+redis.call('SET', KEYS[1], '{"conversation_id": ' .. cjson.encode(ARGV[3]) ..
+  ', "tickets": [' .. table.concat(parts, ', ') .. ']}')
+redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) * 1000) + 60000)
+return number
+"""
+
+# KEYS[1] lock key; ARGV: ticket number to return, now. Deletes the lock when nobody waits.
+RETURN = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local lock = cjson.decode(raw)
+local now = tonumber(ARGV[2])
+local kept = {}
+for _, t in ipairs(lock['tickets'] or {}) do
+  local ticket = cjson.decode(t)
+  if ticket['number'] ~= tonumber(ARGV[1]) and tonumber(ticket['expires']) >= now then
+    table.insert(kept, cjson.encode(t))
+  end
+end
+if #kept == 0 then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], '{"conversation_id": ' .. cjson.encode(lock['conversation_id']) ..
+    ', "tickets": [' .. table.concat(kept, ', ') .. ']}', 'KEEPTTL')
+end
+return #kept
+"""
+
+
+class PuenteLockStore(LockStore):
+    def __init__(self, endpoint_config: Any = None) -> None:
+        url = (getattr(endpoint_config, "url", None) or "").strip()
+        self.red = None
+        self._memory: InMemoryLockStore | None = None
+        if url:
+            import redis
+
+            self.red = redis.Redis.from_url(url, socket_timeout=5)
+            self._issue = self.red.register_script(ISSUE)
+            self._return = self.red.register_script(RETURN)
+        else:
+            self._memory = InMemoryLockStore()
+        super().__init__()
+
+    def ping(self) -> None:
+        if self.red is not None:
+            self.red.ping()
+
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
+        if self._memory is not None:
+            return self._memory.get_lock(conversation_id)
+        raw = self.red.get(KEY_PREFIX + conversation_id)
+        import json
+
+        return TicketLock.from_dict(json.loads(raw)) if raw else None
+
+    def delete_lock(self, conversation_id: str) -> None:
+        if self._memory is not None:
+            return self._memory.delete_lock(conversation_id)
+        self.red.delete(KEY_PREFIX + conversation_id)
+
+    def save_lock(self, lock: TicketLock) -> None:
+        if self._memory is not None:
+            return self._memory.save_lock(lock)
+        self.red.set(KEY_PREFIX + lock.conversation_id, lock.dumps())
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        if self._memory is not None:
+            return super().issue_ticket(conversation_id, lock_lifetime)
+        try:
+            return int(
+                self._issue(
+                    keys=[KEY_PREFIX + conversation_id],
+                    args=[repr(time.time()), repr(float(lock_lifetime)), conversation_id],
+                )
+            )
+        except Exception as exc:
+            raise LockError(f"could not take a ticket for the conversation: {exc}") from exc
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        if self._memory is not None:
+            return super().finish_serving(conversation_id, ticket_number)
+        self._return(
+            keys=[KEY_PREFIX + conversation_id], args=[int(ticket_number), repr(time.time())]
+        )
+
+    def update_lock(self, conversation_id: str) -> None:
+        if self._memory is not None:
+            return super().update_lock(conversation_id)
+        # Rasa saves a re-read copy here, which could drop a ticket issued meanwhile; the
+        # scripts already skip expired tickets, so there is nothing to write.
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        if self._memory is not None:
+            return super().cleanup(conversation_id, ticket_number)
+        # returning the ticket also deletes the lock when nobody waits, in the same step
+        self.finish_serving(conversation_id, ticket_number)
+
+
+class PuenteSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        import sqlalchemy as sa
+
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
