@@ -36,3 +36,27 @@ def delete_cmd(code: str = typer.Argument(...), yes: bool = typer.Option(False, 
     if result is None:
         fail(f"no conversation with code {code!r}")
     emit_json(result)
+
+
+@app.command("purge")
+def purge_cmd(
+    days: int = typer.Option(
+        None, "--days", min=1, help="Inactive for this many days (default: PUENTE_RETENTION_DAYS)"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count what would go; delete nothing"),
+) -> None:
+    """The retention job: erase conversations and anonymous sessions inactive for N days, and
+    old chart images. Safe to run from cron at any time."""
+    from assistant.config import get_settings
+    from assistant.db.session import session_scope
+    from assistant.retention import purge_charts, purge_inactive
+
+    settings = get_settings()
+    days = days or settings.retention_days
+    if days <= 0:
+        fail("retention is switched off (PUENTE_RETENTION_DAYS=0); pass --days N to purge anyway")
+    with session_scope() as session:
+        result = purge_inactive(session, days, dry_run=dry_run)
+    if not dry_run:
+        result["charts"] = purge_charts(settings.var_dir / "charts")
+    emit_json({"days": days, "dry_run": dry_run, **result})

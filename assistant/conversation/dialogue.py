@@ -171,6 +171,8 @@ class Dialogue:
                     ],
                 )
             ]
+        if intent == "ask_my_data":
+            return [*self._my_data(state, turn), *self._prompt(state, phase)]
         if intent == "switch_language":
             wanted = steps.entity(turn.entities, "language") or parse.language(turn.text)
             state.language = wanted if wanted in ("en", "es") else ("en" if lang == "es" else "es")
@@ -298,10 +300,40 @@ class Dialogue:
         return []
 
     def _delete(self, state: ConversationState, turn: Turn) -> list[Message]:
-        self.services.delete(turn.sender_id)
+        erased = self.services.delete(turn.sender_id) or {}
         lang = state.language
         state.__dict__.update(ConversationState(language=lang).__dict__)
-        return [Message(say("deleted", lang))]
+        return [Message(say("deleted", lang) + "\n\n" + say("deleted_counts", lang, **_n(erased)))]
+
+    def _my_data(self, state: ConversationState, turn: Turn) -> list[Message]:
+        """ "What do you know about me": what is stored (with a link to all of it as JSON) or,
+        for an anonymous session, what lives only in this chat."""
+        lang = state.language
+        data = self.services.export(turn.sender_id) if state.consent else None
+        held = say(
+            "my_data_session",
+            lang,
+            experiences=len(state.profile.experiences),
+            skills=len(state.profile.active),
+            goal=(state.goal or {}).get("label") or "-",
+        )
+        if data is None:
+            return [Message(say("my_data_anonymous", lang) + "\n\n" + held)]
+        stored = say(
+            "my_data_stored",
+            lang,
+            versions=len(data.get("profile_versions", [])),
+            plans=len(data.get("plans", [])),
+            handoffs=len(data.get("handoffs", [])),
+            events=data.get("rasa_events", 0),
+            link=data["link"],
+        )
+        return [Message(held + "\n\n" + stored)]
+
+
+def _n(erased: dict) -> dict:
+    keys = ("conversation", "profile_versions", "plans", "handoffs", "rasa_events")
+    return {k: int(erased.get(k, 0) or 0) for k in keys}
 
 
 def _reason(state: ConversationState, turn: Turn) -> str:

@@ -35,6 +35,7 @@ IN_PLACE = frozenset(
         "greet",
         "resume",
         "delete_data",
+        "ask_my_data",
         "nlu_fallback",
     }
 )

@@ -250,6 +250,35 @@ T = {
         "es": "Listo, borré todos tus datos. Si quieres empezar de nuevo, escríbeme.",
         "en": "Done, I deleted all your data. If you want to start again, just write.",
     },
+    "deleted_counts": {
+        "es": "Borrado: {conversation} registro de conversación, {profile_versions} versiones "
+        "de tu perfil, {plans} planes, {handoffs} pedidos de atención y {rasa_events} "
+        "mensajes del historial del chat (y los de este último intercambio).",
+        "en": "Erased: {conversation} conversation record, {profile_versions} versions of "
+        "your profile, {plans} plans, {handoffs} requests for a person and {rasa_events} "
+        "chat history messages (and those of this last exchange).",
+    },
+    "my_data_session": {
+        "es": "En esta conversación tengo: {experiences} experiencias que me contaste, "
+        "{skills} habilidades en tu perfil y tu meta: {goal}.",
+        "en": "In this conversation I have: {experiences} experiences you told me, "
+        "{skills} skills in your profile and your goal: {goal}.",
+    },
+    "my_data_anonymous": {
+        "es": "No guardo nada de ti: elegiste no dar tu permiso, así que lo que me cuentas "
+        "solo vive en esta conversación y se pierde al cerrarla.",
+        "en": "I store nothing about you: you chose not to give permission, so what you tell "
+        "me only lives in this conversation and is gone when it closes.",
+    },
+    "my_data_stored": {
+        "es": "Guardado con tu permiso: tu conversación, {versions} versiones de tu perfil, "
+        "{plans} planes, {handoffs} pedidos de atención y {events} eventos del chat. "
+        "Todo, en un archivo JSON: {link}\nSi quieres que lo borre, dime «borra mis datos».",
+        "en": "Stored with your permission: your conversation, {versions} versions of your "
+        "profile, {plans} plans, {handoffs} requests for a person and {events} chat events. "
+        "All of it, as a JSON file: {link}\nIf you want me to delete it, say "
+        '"delete my data".',
+    },
     "kept": {"es": "Perfecto, no borré nada.", "en": "Fine, I didn't delete anything."},
     "restart": {"es": "Empezamos de nuevo.", "en": "Let's start again."},
     "resumed": {

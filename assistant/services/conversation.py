@@ -87,13 +87,27 @@ class LiveServices:
                 session, row.id, version, (state.get("goal") or {}).get("uri"), state["plan"]
             )
 
-    def delete(self, sender_id: str) -> bool:
-        from assistant.privacy import erase_rasa_events_after_turn
+    def delete(self, sender_id: str) -> dict:
+        """Erase what is stored for this sender; returns how much there was, to show it."""
+        from assistant.privacy import counts, erase_rasa_events_after_turn
 
         with session_scope() as session:
-            deleted = repo.delete_conversation(session, sender_id)
+            row = repo.get_conversation(session, sender_id)
+            erased = counts(session, row, [sender_id])
+            repo.delete_conversation(session, sender_id)
         erase_rasa_events_after_turn(sender_id)  # the chat history too, also when not stored
-        return deleted
+        return erased
+
+    def export(self, sender_id: str) -> dict | None:
+        """What is stored about this sender (privacy.export), with a link to the JSON."""
+        from assistant.privacy import export
+
+        with session_scope() as session:
+            row = repo.get_conversation(session, sender_id)
+            data = export(session, row.resume_code) if row else None
+        if data is not None:
+            data["link"] = f"{get_settings().base_url}/s/{data['code']}/export.json"
+        return data
 
     def summary_link(self, code: str) -> str:
         return f"{get_settings().base_url}/s/{code}"

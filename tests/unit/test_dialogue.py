@@ -107,7 +107,23 @@ class FakeServices:
 
     def delete(self, sender_id):
         self.codes = {c: s for c, s in self.codes.items() if s != sender_id}
-        return self.store.pop(sender_id, None) is not None
+        stored = self.store.pop(sender_id, None) is not None
+        return {"conversation": int(stored), "profile_versions": 2 * stored, "rasa_events": 7}
+
+    def export(self, sender_id):
+        state = self.store.get(sender_id)
+        if state is None:
+            return None
+        code = state["resume_code"]
+        return {
+            "code": code,
+            "state": state,
+            "profile_versions": [{"version": 1}],
+            "plans": [],
+            "handoffs": [],
+            "rasa_events": 12,
+            "link": f"http://test/s/{code}/export.json",
+        }
 
     def summary_link(self, code):
         return f"http://test/s/{code}"
@@ -209,8 +225,36 @@ def test_delete_asks_first_then_erases_everything(chat):
     chat.say("sí", "affirm")
     assert "u1" in chat.services.store
     assert "¿Seguro" in chat.say("borra mis datos", "delete_data")
-    assert "borré todos tus datos" in chat.say("sí", "affirm")
+    reply = chat.say("sí", "affirm")
+    assert "borré todos tus datos" in reply
+    # THEN the reply proves it with what was erased
+    assert "1 registro de conversación, 2 versiones" in reply and "7 mensajes" in reply
     assert chat.services.store == {} and chat.state["consent"] is None
+
+
+def test_what_do_you_know_about_me_lists_what_is_stored_with_a_link_to_all_of_it(chat):
+    # GIVEN a worker who consented and told one experience
+    chat.say("hola", "greet")
+    chat.say("sí", "affirm")
+    chat.say("trabajé en la caja de un súper tres años", "tell_experience")
+    # WHEN they ask what Puente knows about them
+    reply = chat.say("¿qué datos tienen de mí?", "ask_my_data")
+    # THEN they get counts, the JSON link with their code, and the phase's question again
+    code = chat.state["resume_code"]
+    assert "1 experiencias" in reply and "1 versiones de tu perfil" in reply
+    assert f"http://test/s/{code}/export.json" in reply and "12 eventos" in reply
+    assert chat.state["phase"] == "experiences"
+
+
+def test_an_anonymous_worker_hears_that_nothing_is_stored(chat):
+    # GIVEN a worker who declined consent
+    chat.say("hello", "greet")
+    chat.say("no", "deny")
+    # WHEN they ask what Puente knows about them
+    reply = chat.say("what do you know about me", "ask_my_data")
+    # THEN nothing is stored, and no link is offered
+    assert "I store nothing about you" in reply and "export.json" not in reply
+    assert chat.services.store == {}
 
 
 def test_switching_language_repeats_the_question_in_the_new_language(chat):
