@@ -30,7 +30,10 @@ ACTION_ERRORS = Counter(
 
 def render(dispatcher: CollectingDispatcher, message) -> None:
     data = message.as_dict()
-    if data.get("rows"):
+    if data.get("forget"):
+        # the widget clears its stored transcript and session on this flag
+        dispatcher.utter_message(text=data.get("text"), json_message={"forget": True})
+    elif data.get("rows"):
         # Channels with list pickers (WhatsApp) use the rows; others show the numbered text.
         dispatcher.utter_message(
             text=data.get("text"), json_message={"text": data.get("text"), "rows": data["rows"]}

@@ -78,6 +78,15 @@ class CountingSocketIOOutput(SocketIOOutput):
         self.sent += 1
         await super()._send_message(socket_id, response)
 
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        # A text with a list, or with the "forget" flag, goes out as one message the widget
+        # reads whole (Rasa would send the text, then the custom part on its own).
+        custom = message.get("custom")
+        if isinstance(custom, dict) and (custom.get("rows") or custom.get("forget")):
+            await self._send_message(recipient_id, {"text": message.get("text") or "", **custom})
+            return
+        await super().send_response(recipient_id, message)
+
 
 class PuenteSocketIOInput(InputChannel):
     @classmethod

@@ -303,7 +303,8 @@ class Dialogue:
         erased = self.services.delete(turn.sender_id) or {}
         lang = state.language
         state.__dict__.update(ConversationState(language=lang).__dict__)
-        return [Message(say("deleted", lang) + "\n\n" + say("deleted_counts", lang, **_n(erased)))]
+        text = say("deleted", lang) + "\n\n" + say("deleted_counts", lang, **_n(erased))
+        return [Message(text, forget=True)]
 
     def _my_data(self, state: ConversationState, turn: Turn) -> list[Message]:
         """ "What do you know about me": what is stored (with a link to all of it as JSON) or,

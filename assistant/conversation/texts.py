@@ -336,6 +336,7 @@ class Message:
     buttons: list[dict] = field(default_factory=list)  # {"title", "payload"}, at most 3
     rows: list[dict] = field(default_factory=list)  # {"id", "title", "description"}, <= 10
     image: str | None = None
+    forget: bool = False  # the widget erases its stored copy of the conversation
 
     def __post_init__(self) -> None:
         if len(self.text) > MAX_TEXT:

@@ -115,3 +115,30 @@ def test_an_over_long_message_gets_a_clear_reply(stack, page):
         [stack.url("rasa"), _token(stack, sub="web-long"), "a" * 2500],
     )
     assert "muy largo" in reply and "2000" in reply
+
+
+def test_deleting_my_data_also_clears_the_widgets_copy_and_starts_afresh(stack, page):
+    # GIVEN a worker who consented in the widget
+    page.goto(stack.url("web") + "/")
+    page.get_by_role("button", name="Hablar con Puente").click()
+    page.get_by_label("Escribe tu mensaje…").fill("hola")
+    page.keyboard.press("Enter")
+    wait_for(page, "¿Aceptas?")
+    page.get_by_role("button", name="Acepto").click()
+    wait_for(page, "Cuéntame de un trabajo")
+    first_token = page.evaluate("localStorage.getItem('puente.token')")
+    # WHEN they ask to delete their data and confirm
+    page.get_by_label("Escribe tu mensaje…").fill("borra mis datos")
+    page.keyboard.press("Enter")
+    wait_for(page, "¿Seguro")
+    page.get_by_role("button", name="Sí, borrar").click()
+    wait_for(page, "borré todos tus datos")
+    # THEN the answer says what was erased, the browser keeps no transcript or session,
+    # and the next message starts a new conversation (the privacy question again)
+    assert "Borrado: 1 registro de conversación" in bot_text(page)
+    assert "Cuéntame de un trabajo" not in bot_text(page)
+    assert page.evaluate("localStorage.getItem('puente.log')") in (None, "[]")
+    page.get_by_label("Escribe tu mensaje…").fill("hola")
+    page.keyboard.press("Enter")
+    wait_for(page, "¿Aceptas?")
+    assert page.evaluate("localStorage.getItem('puente.token')") != first_token

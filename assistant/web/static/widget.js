@@ -145,6 +145,15 @@
       socket.on("connect_error", function () { status.textContent = T.offline; });
       socket.on("bot_uttered", function (m) {
         typing.hidden = true;
+        if (m.forget) {
+          // the person's data was erased: so is this browser's copy, and the next message
+          // starts a new conversation
+          localStorage.removeItem(LOG_KEY); localStorage.removeItem(TOKEN_KEY);
+          log.innerHTML = "";
+          render({ from: "bot", text: m.text || "" }, true);
+          var old = socket; socket = null; old.disconnect(); connect();
+          return;
+        }
         var item = { from: "bot", text: m.text || "" };
         if (m.attachment && m.attachment.payload) item.image = m.attachment.payload.src;
         if (m.quick_replies) item.buttons = m.quick_replies;
