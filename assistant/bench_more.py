@@ -20,14 +20,15 @@ NLU_FOLDS = 3
 
 def nlu_cross_validation(folds: int = NLU_FOLDS) -> dict:
     """Intent F1 per language: `rasa test nlu --cross-validation` on each language's data
-    (the project's pipeline, config.yml), weighted and macro averages over the folds."""
+    (the project's pipeline, config.yml), weighted and macro averages over the folds. The two
+    languages run at once (one process each), which roughly halves the wall time on 2 cores."""
     rasa = PROJECT_ROOT / ".venv-rasa/bin/rasa"
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     out: dict = {}
-    for lang in ("es", "en"):
-        with tempfile.TemporaryDirectory() as tmp:
-            started = time.perf_counter()
-            subprocess.run(
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        running = {
+            lang: subprocess.Popen(
                 [
                     str(rasa),
                     "test",
@@ -40,15 +41,19 @@ def nlu_cross_validation(folds: int = NLU_FOLDS) -> dict:
                     "--folds",
                     str(folds),
                     "--out",
-                    tmp,
+                    str(Path(tmp) / lang),
                 ],
                 cwd=PROJECT_ROOT,
                 env=env,
-                check=True,
-                capture_output=True,
-                timeout=7200,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
-            report = json.loads((Path(tmp) / "intent_report.json").read_text())
+            for lang in ("es", "en")
+        }
+        for lang, proc in running.items():
+            if proc.wait(timeout=7200) != 0:
+                raise RuntimeError(f"rasa test nlu failed for {lang} (exit {proc.returncode})")
+            report = json.loads((Path(tmp) / lang / "intent_report.json").read_text())
             out[lang] = {
                 "intent_f1_weighted": round(report["weighted avg"]["f1-score"], 3),
                 "intent_f1_macro": round(report["macro avg"]["f1-score"], 3),

@@ -1,0 +1,63 @@
+"""The benchmark report renders every section from a result (a format error would otherwise
+surface only at the end of an hour-long `make bench`)."""
+
+from __future__ import annotations
+
+from assistant.bench import _markdown
+
+LEVEL = {"turns": 11, "seconds": 1.7, "turns_per_second": 6.4, "p50_ms": 92.0}
+
+
+def result() -> dict:
+    quality = {"rp@5": 0.5, "rp@10": 0.6, "mrr": 0.7, "n": 10}
+    return {
+        "when": "2026-11-28T21:00:00+00:00",
+        "machine": {"cpus": 2},
+        "seconds": 1200.0,
+        "skills_quality": {"engine": {"es": quality, "en": quality}},
+        "occupations_quality": {"es": {"recall@1": 0.5, "recall@10": 0.9, "mrr": 0.6, "n": 5}},
+        "skill_latency": {"es-5": {"p50_ms": 50, "p95_ms": 90}},
+        "builds": {
+            "esco_import_seconds": 60.0,
+            "indexes": {"skills-e5": {"vectors": 9, "seconds": 3}},
+        },
+        "peak_rss_mb": {"bench_process": 900.0},
+        "plans": {
+            "offers": 5000,
+            "gaps": 60,
+            "candidates_after_pruning": 300,
+            "p50_ms": 320,
+            "p95_ms": 570,
+            "solver": ["cp-sat"],
+        },
+        "rest": {
+            "database": "sqlite",
+            "lock_store": "memory",
+            "levels": [
+                {"users": n, **LEVEL, "p95_ms": 500.0, "p99_ms": 600.0, "errors": 0}
+                for n in (1, 10, 50)
+            ],
+            "peak_rss_mb": {"action": 1234.9, "rasa": 1232.2},
+        },
+        "rasa_training": {"train_seconds": 480.0},
+        "nlu": {
+            lang: {
+                "intent_f1_weighted": 0.92,
+                "intent_f1_macro": 0.93,
+                "examples": 1400,
+                "folds": 3,
+            }
+            for lang in ("es", "en")
+        },
+    }
+
+
+def test_every_section_is_rendered_with_its_numbers():
+    text = _markdown(result(), "plot.png")
+    for heading in ("Skill extraction quality", "Occupation search", "REST channel", "NLU"):
+        assert heading in text
+    assert "| 50 | 11 | 92.0 ms | 500.0 ms | 600.0 ms | 6.4 | 0 |" in text
+    assert (
+        "all together 2467 MB" in text
+        and "Rasa training (when the served model was built): 480.0 s" in text
+    )
