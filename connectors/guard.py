@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass
 
@@ -101,8 +102,9 @@ class Limits:
 
 
 class RateLimiter:
-    """Sliding one-minute window per key, in memory; or a fixed one-minute window per key in
-    Redis (INCR + EXPIRE, atomic, shared by every instance)."""
+    """A sliding one-minute window per key: in memory, or in Redis (a sorted set of request
+    times, trimmed and counted in one transaction, shared by every instance). Refused requests
+    are not counted, in both."""
 
     WINDOW = 60.0
 
@@ -120,12 +122,18 @@ class RateLimiter:
             return True
         now = time.time() if now is None else now
         if self._redis is not None:
-            bucket = f"{self.prefix}{key}:{int(now // self.WINDOW)}"
+            name, member = f"{self.prefix}{key}", f"{now!r}:{uuid.uuid4().hex[:8]}"
             try:
-                count = await self._redis.incr(bucket)
-                if count == 1:
-                    await self._redis.expire(bucket, int(self.WINDOW) + 5)
-                return count <= limit
+                async with self._redis.pipeline(transaction=True) as pipe:
+                    pipe.zremrangebyscore(name, "-inf", now - self.WINDOW)
+                    pipe.zadd(name, {member: now})
+                    pipe.zcard(name)
+                    pipe.expire(name, int(self.WINDOW) + 5)
+                    count = (await pipe.execute())[2]
+                if count > limit:
+                    await self._redis.zrem(name, member)
+                    return False
+                return True
             except Exception:  # noqa: BLE001 - a limiter outage must not stop the service
                 log.warning("rate limiter: Redis unreachable; counting in memory meanwhile")
         hits = self._hits.setdefault(key, deque())

@@ -132,6 +132,7 @@
         path: "/socket.io", transports: ["websocket"],
         auth: function (cb) { token().then(function (t) { cb({ token: t }); }, function () { cb({}); }); }
       });
+      waiting.splice(0).forEach(function (data) { socket.emit("user_uttered", data); });
       socket.on("connect", function () {
         status.textContent = "";
         socket.emit("session_request", {});
@@ -164,11 +165,12 @@
       });
     });
   }
+  var waiting = [];  // typed before the client library had loaded: sent once the socket exists
   function say(message, shown) {
-    if (!socket) return;
     show({ from: "user", text: shown || message });
     typing.hidden = false;
-    socket.emit("user_uttered", { message: message, customData: { language: lang } });
+    var data = { message: message, customData: { language: lang } };
+    if (socket) socket.emit("user_uttered", data); else waiting.push(data);
   }
   form.addEventListener("submit", function (e) {
     e.preventDefault();
