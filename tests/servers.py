@@ -95,6 +95,22 @@ def rasa_command(
     ]
 
 
+def action_command(port: int) -> list[str]:
+    return [str(ROOT / ".venv/bin/python"), "-m", "actions", "--port", str(port)]
+
+
+def web_command(port: int) -> list[str]:
+    return [
+        str(ROOT / ".venv/bin/uvicorn"),
+        "assistant.web.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+
+
 def make_stack(settings, model: Path, logs: Path) -> Stack:
     from assistant.services.runtime import process_environment
 

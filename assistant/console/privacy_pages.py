@@ -18,10 +18,17 @@ from assistant.db.conversation_models import Conversation
 from assistant.db.session import session_scope
 
 
-def _person(session, handoff_id: int) -> tuple[Handoff, Conversation] | None:
+def _signed_in_person(session, request: Request, handoff_id: int, data: dict | None = None):
+    """(user, login session row, conversation), or the response to send instead (sign-in
+    page, CSRF refusal, or 404)."""
+    found = signed_in(session, request, data)
+    if isinstance(found, Response):
+        return found
     handoff = session.get(Handoff, handoff_id)
     conv = session.get(Conversation, handoff.conversation_id) if handoff else None
-    return (handoff, conv) if conv is not None else None
+    if conv is None:
+        return Response("not found", status_code=404)
+    return (*found, conv)
 
 
 @router.post("/c/{handoff_id}/privacy/export")
@@ -31,12 +38,11 @@ async def privacy_export(request: Request, handoff_id: int) -> Response:
     records; never the data."""
     data = await form(request)
     with session_scope() as session:
-        found = signed_in(session, request, data)
+        found = _signed_in_person(session, request, handoff_id, data)
         if isinstance(found, Response):
             return found
-        user, _ = found
-        person = _person(session, handoff_id)
-        exported = privacy.export(session, person[1].resume_code) if person else None
+        user, _, conv = found
+        exported = privacy.export(session, conv.resume_code)
         if exported is None:
             return Response("not found", status_code=404)
         counts = {
@@ -50,7 +56,7 @@ async def privacy_export(request: Request, handoff_id: int) -> Response:
             user.id,
             "data_exported",
             str(handoff_id),
-            {"conversation": person[1].id, "counts": counts},
+            {"conversation": conv.id, "counts": counts},
         )
     body = json.dumps(exported, ensure_ascii=False, indent=2)
     filename = f"puente-datos-{exported['code']}.json"
@@ -65,14 +71,10 @@ async def privacy_export(request: Request, handoff_id: int) -> Response:
 def erase_confirm(request: Request, handoff_id: int) -> Response:
     """The confirmation step: what would be deleted, counted."""
     with session_scope() as session:
-        found = signed_in(session, request)
+        found = _signed_in_person(session, request, handoff_id)
         if isinstance(found, Response):
             return found
-        user, row = found
-        person = _person(session, handoff_id)
-        if person is None:
-            return Response("not found", status_code=404)
-        conv = person[1]
+        user, row, conv = found
         counts = privacy.counts(session, conv, privacy.rasa_senders(session, conv.sender_hash))
         return page(
             "erase_confirm.html",
@@ -89,12 +91,11 @@ async def erase(request: Request, handoff_id: int) -> Response:
     """Delete everything stored for the person (privacy.erase) and show the counts."""
     data = await form(request)
     with session_scope() as session:
-        found = signed_in(session, request, data)
+        found = _signed_in_person(session, request, handoff_id, data)
         if isinstance(found, Response):
             return found
-        user, row = found
-        person = _person(session, handoff_id)
-        result = privacy.erase(session, person[1].resume_code) if person else None
+        user, row, conv = found
+        result = privacy.erase(session, conv.resume_code)
         if result is None:
             return Response("not found", status_code=404)
         auth.audit(
@@ -102,6 +103,6 @@ async def erase(request: Request, handoff_id: int) -> Response:
             user.id,
             "data_erased",
             str(handoff_id),
-            {"conversation": person[1].id, "before": result["before"], "after": result["after"]},
+            {"conversation": conv.id, "before": result["before"], "after": result["after"]},
         )
         return page("erased.html", user=user, csrf=row.csrf, result=result)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.servers import make_stack, rasa_command
+from tests.servers import action_command, make_stack, rasa_command, web_command
 
 WHATSAPP = {
     "PUENTE_WHATSAPP_VERIFY_TOKEN": "verify-me",
@@ -57,23 +56,9 @@ def stack(esco_db, demo_catalogue, tmp_root, graph_api, twilio_api):
         PUENTE_TWILIO_API_URL=twilio_api.url,
         PUENTE_TWILIO_WEBHOOK_URL=f"http://127.0.0.1:{stack.ports['rasa']}/webhooks/twilio/webhook",
     )
-    stack.start(
-        "action",
-        [str(ROOT / ".venv/bin/python"), "-m", "actions", "--port", str(stack.ports["action"])],
-    )
+    stack.start("action", action_command(stack.ports["action"]))
     stack.start("rasa", rasa_command(stack, model))
-    stack.start(
-        "web",
-        [
-            str(ROOT / ".venv/bin/uvicorn"),
-            "assistant.web.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(stack.ports["web"]),
-        ],
-    )
+    stack.start("web", web_command(stack.ports["web"]))
     try:
         stack.wait_http("action", "/health")
         stack.wait_http("rasa", "/")

@@ -35,7 +35,7 @@ from sqlalchemy import create_engine, text
 from assistant.bench_load import SCRIPT
 from tests.conftest import ROOT, free_port
 from tests.integration.conftest import WHATSAPP
-from tests.servers import make_stack, rasa_command
+from tests.servers import action_command, make_stack, rasa_command
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.servers, pytest.mark.postgres]
@@ -67,16 +67,7 @@ class Prod:
         return response.json()["events"]
 
     def start_action_server(self) -> None:
-        self.stack.start(
-            "action",
-            [
-                str(ROOT / ".venv/bin/python"),
-                "-m",
-                "actions",
-                "--port",
-                str(self.stack.ports["action"]),
-            ],
-        )
+        self.stack.start("action", action_command(self.stack.ports["action"]))
         self.stack.wait_http("action", "/health")
 
 

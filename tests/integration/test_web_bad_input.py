@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port
-from tests.servers import Stack
+from tests.conftest import free_port
+from tests.servers import Stack, web_command
 
 pytestmark = pytest.mark.servers
 
@@ -62,18 +62,7 @@ def web_process(logs: Path, **env: str) -> Iterator[Stack]:
     environment = {**os.environ, "PUENTE_HOST": "127.0.0.1", "PUENTE_WEB_PORT": str(port), **env}
     logs.mkdir(parents=True, exist_ok=True)
     stack = Stack(environment, {"web": port}, logs)
-    stack.start(
-        "web",
-        [
-            str(ROOT / ".venv/bin/uvicorn"),
-            "assistant.web.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-    )
+    stack.start("web", web_command(port))
     try:
         stack.wait_http("web", "/health")
         yield stack
