@@ -100,6 +100,10 @@ class Settings(BaseSettings):
 
     embedding_model_en: EmbeddingModel = "minilm"
     embedding_model_es: EmbeddingModel = "e5"
+    embedding_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        default="auto",
+        description="MiniLM's arithmetic: auto = bfloat16 where the CPU does it natively",
+    )
     skills_top_default: int = Field(default=10, ge=1, le=500)
     max_text_chars: int = Field(default=20_000, ge=100)
     max_body_bytes: int = Field(

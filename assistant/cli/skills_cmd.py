@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -79,12 +80,36 @@ def _run_batch(engine, batch: Path, out: Path | None, top: int, lang: str, cutof
     )
 
 
-def index_build() -> None:
-    """Build (or confirm up to date) the skill and occupation indexes, with progress."""
+def index_build(
+    rebuild: bool = typer.Option(
+        False, "--rebuild", help="Build every index again, ignoring what is built or cached"
+    ),
+) -> None:
+    """Build (or confirm up to date) the skill, occupation and offer indexes, with progress."""
+    import time
+
+    from assistant.catalogue.service import offer_index
+    from assistant.config import get_settings
+    from assistant.db.session import session_scope
     from assistant.services.skills import build_indexes
 
-    for name, size in build_indexes(_progress_factory).items():
-        typer.echo(f"{name}: {size:,} vectors")
+    settings = get_settings()
+    started = time.perf_counter()
+    sizes = build_indexes(_progress_factory, force=rebuild)
+    with session_scope() as session:
+        offers = offer_index(
+            session,
+            settings.index_dir,
+            settings.cache_dir,
+            _progress_factory("offers index"),
+            force=rebuild,
+        )
+    sizes[f"offers-{offers.manifest['model']}"] = len(offers)
+    for name, size in sizes.items():
+        manifest = settings.index_dir / name / "manifest.json"
+        built = json.loads(manifest.read_text())["build_seconds"] if manifest.exists() else None
+        typer.echo(f"{name}: {size:,} vectors" + (f", built in {built} s" if built else ""))
+    typer.echo(f"total: {time.perf_counter() - started:.1f} s")
 
 
 def register(app: typer.Typer) -> None:

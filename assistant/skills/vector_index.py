@@ -22,7 +22,7 @@ from assistant.errors import IndexBuildError
 from assistant.skills.embedders import Embedder
 
 log = logging.getLogger(__name__)
-RECIPE_VERSION = "3"  # bump when the way texts are chosen changes
+RECIPE_VERSION = "4"  # bump when the way texts are chosen changes
 HNSW_MIN = 20_000  # below this a flat index is as fast
 HNSW_EF_SEARCH = 128
 
@@ -55,6 +55,17 @@ class VectorIndex:
     def vectors(self) -> np.ndarray:
         """All stored vectors, in key order."""
         return self._index.reconstruct_n(0, self._index.ntotal)
+
+    def subset(self, field: str) -> VectorIndex:
+        """The rows of one field, as a flat in-memory index (built in well under a second)."""
+        import faiss
+
+        rows = [i for i, f in enumerate(self.fields) if f == field]
+        vectors = self.vectors()[rows]
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        manifest = {**self.manifest, "count": len(rows), "subset_of": self.manifest.get("name")}
+        return VectorIndex(index, [self.keys[i] for i in rows], [field] * len(rows), manifest)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = max(1, min(k, len(self.keys)))
@@ -149,14 +160,16 @@ def ensure_index(
     fingerprint_parts: Sequence[str],
     make_entries: Callable[[], list[IndexEntry]],
     print_progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
 ) -> VectorIndex:
-    """Load the index if its inputs are unchanged, else fetch it from the cache or build it."""
+    """Load the index if its inputs are unchanged, else fetch it from the cache or build it
+    (`force`: build it whatever is there, then replace the cached copy)."""
     wanted = fingerprint([name, embedder.name, embedder.version, *fingerprint_parts])
     folder = build_dir / f"{name}-{embedder.name}"
-    if _manifest_matches(folder, wanted):
+    if not force and _manifest_matches(folder, wanted):
         return VectorIndex.load(folder)
     cached = cache_dir / "indexes" / f"{name}-{embedder.name}-{wanted[:16]}" if cache_dir else None
-    if cached and _manifest_matches(cached, wanted):
+    if not force and cached and _manifest_matches(cached, wanted):
         shutil.rmtree(folder, ignore_errors=True)
         folder.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(cached, folder)

@@ -66,3 +66,22 @@ def test_noun_lists_are_not_split():
 def test_huge_text_has_bounded_segments():
     segments = segment("I cleaned the floor. " * 5000, "en")
     assert 0 < len(segments) <= 60
+
+
+def test_dense_retrieval_reads_each_sentence_once_and_listed_tasks_keep_their_own_units():
+    from assistant.skills.engine import dense_units
+    from assistant.skills.segment import segment_with_context
+
+    # GIVEN a narrative where one sentence lists two tasks and the other holds one
+    text = "Atendía la caja y hacía el cierre del día. Los sábados limpiaba la tienda."
+    segments, context = segment_with_context(text, "es")
+    # WHEN the engine decides what the model reads
+    sentences, listed = dense_units(segments, context)
+    # THEN the model reads the two sentences whole, in text order, with their offsets ...
+    assert [text[s.start : s.end] for s in sentences] == [
+        "Atendía la caja y hacía el cierre del día.",
+        "Los sábados limpiaba la tienda.",
+    ]
+    # ... and the two listed tasks stay units of their own for mentions and evidence
+    assert [s.text for s in listed] == ["Atendía la caja", "hacía el cierre del día."]
+    assert set(listed) | {sentences[1]} == set(segments)
