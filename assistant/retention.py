@@ -63,12 +63,13 @@ def purge_inactive(
 
 
 def purge_charts(directory: Path, days: int = CHART_DAYS, now: float | None = None) -> int:
-    """Delete chart images older than `days` (they are shown once, in the chat)."""
+    """Delete charts (images and the data they are drawn from) older than `days` (they are
+    shown once, in the chat)."""
     if not directory.is_dir():
         return 0
     cutoff = (now or time.time()) - days * 86400
     removed = 0
-    for path in directory.glob("*.png"):
+    for path in [*directory.glob("*.png"), *directory.glob("*.json")]:
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()

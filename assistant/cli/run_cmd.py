@@ -46,11 +46,15 @@ def run() -> None:
     sys.exit(manager.returncode)
 
 
-def bench() -> None:
+def bench(
+    fresh_nlu: bool = typer.Option(
+        False, "--fresh-nlu", help="Cross-validate the NLU again even if its inputs are unchanged"
+    ),
+) -> None:
     """Measure quality, speed and footprint; write docs/benchmarks.md and var/bench/latest.json."""
     from assistant.bench import run_bench, write_report
 
-    latest, report = write_report(run_bench())
+    latest, report = write_report(run_bench(fresh_nlu))
     typer.echo(f"wrote {latest} and {report}")
 
 

@@ -4,6 +4,10 @@ competence area and job-specific, as PNG or SVG (console, web widget, WhatsApp i
 from __future__ import annotations
 
 import io
+import json
+import os
+import threading
+from pathlib import Path
 
 from assistant.skills.engine import ESCO_ATTRIBUTION
 
@@ -100,3 +104,35 @@ def render(report: dict, skill_kinds: dict, fmt: str = "png", lang: str = "es") 
     fig.savefig(out, format=fmt)
     plt.close(fig)
     return out.getvalue()
+
+
+# -- charts drawn on first fetch -----------------------------------------------------------------
+def write_chart_source(
+    folder: Path, token: str, report: dict, skill_kinds: dict, lang: str
+) -> Path:
+    """What a chart shows, written atomically as <token>.json; `chart_png` draws it later."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{token}.json"
+    tmp = path.with_suffix(".json.tmp")
+    data = {"report": report, "kinds": {k: list(v) for k, v in skill_kinds.items()}, "lang": lang}
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def chart_png(folder: Path, token: str) -> bytes | None:
+    """The chart's PNG, drawn from its source the first time and kept; None if unknown."""
+    png = folder / f"{token}.png"
+    if png.exists():
+        return png.read_bytes()
+    source = folder / f"{token}.json"
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    kinds = {k: tuple(v) for k, v in data["kinds"].items()}
+    image = render(data["report"], kinds, "png", data["lang"])
+    tmp = folder / f"{token}.png.tmp-{os.getpid()}-{threading.get_ident()}"
+    tmp.write_bytes(image)
+    tmp.replace(png)  # two first fetches at once both draw; the last rename wins, same bytes
+    return image

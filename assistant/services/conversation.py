@@ -36,13 +36,14 @@ class LiveServices:
         return make_plan(profile, occupation, constraints)
 
     def chart_url(self, gaps: dict, language: str) -> str | None:
-        from assistant.services.plans import chart
+        """The chart is drawn by the web app when it is first fetched (drawing took 170-600
+        ms, more than the rest of the plan turn): the turn only writes what it shows."""
+        from assistant.plans.chart import write_chart_source
+        from assistant.services.plans import skill_kinds
 
         settings = get_settings()
-        folder = settings.var_dir / "charts"
-        folder.mkdir(parents=True, exist_ok=True)
         token = secrets.token_hex(12)
-        (folder / f"{token}.png").write_bytes(chart(gaps, "png", language))
+        write_chart_source(settings.var_dir / "charts", token, gaps, skill_kinds(gaps), language)
         return f"{settings.base_url}/charts/{token}.png"
 
     def offer(self, offer_id: str) -> dict | None:

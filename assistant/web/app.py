@@ -307,13 +307,15 @@ def create_app() -> FastAPI:
         return Response(content=data, media_type=media)
 
     @app.get("/charts/{token}.png", include_in_schema=False)
-    def chart_file(token: str) -> Response:
+    async def chart_file(token: str) -> Response:
+        from assistant.plans.chart import chart_png
+
         if not re.fullmatch(r"[0-9a-f]{24}", token):
             raise HTTPException(status_code=404)
-        path = settings.var_dir / "charts" / f"{token}.png"
-        if not path.exists():
+        data = await _off_loop(lambda: chart_png(settings.var_dir / "charts", token))
+        if data is None:
             raise HTTPException(status_code=404)
-        return Response(path.read_bytes(), media_type="image/png")
+        return Response(data, media_type="image/png")
 
     def _summary(code: str) -> dict:
         from assistant.db.session import session_scope

@@ -4,6 +4,8 @@ Buttons are sent as their payloads, as a channel does when one is tapped."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from sqlalchemy import select
@@ -67,7 +69,12 @@ def test_a_complete_conversation_in_spanish(stack):
     assert "en línea, presenciales" in chat(stack, me, "5 horas a la semana durante 3 meses")
     reply = chat(stack, me, '/choose_mode{"mode": "any"}')
     assert "Tu plan" in reply and "Cubre:" in reply, reply
-    assert "/charts/" in reply  # the chart image
+    # the chart image: drawn by the web app when first fetched, then kept
+    chart_url = re.search(r"http://\S+/charts/[0-9a-f]{24}\.png", reply).group()
+    for _ in range(2):
+        image = httpx.get(chart_url, timeout=60)
+        assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+        assert image.content[:8] == b"\x89PNG\r\n\x1a\n"
     reply = chat(stack, me, "/affirm")
     assert "Tu código para volver" in reply and "/s/" in reply
 

@@ -66,10 +66,14 @@ def test_zero_days_keeps_everything(esco_db):
         assert purge_inactive(session, 0)["conversations"] == 0
 
 
-def test_old_chart_images_are_removed(tmp_path):
-    old, new = tmp_path / "old.png", tmp_path / "new.png"
-    old.write_bytes(b"x")
-    new.write_bytes(b"x")
-    os.utime(old, (time.time() - 10 * 86400,) * 2)
-    assert purge_charts(tmp_path, days=7) == 1
-    assert not old.exists() and new.exists()
+def test_old_charts_and_their_data_are_removed(tmp_path):
+    # GIVEN a chart drawn 10 days ago, the data of a chart never fetched, and today's chart
+    old, old_data, new = tmp_path / "old.png", tmp_path / "gone.json", tmp_path / "new.png"
+    for path in (old, old_data, new):
+        path.write_bytes(b"x")
+    for path in (old, old_data):
+        os.utime(path, (time.time() - 10 * 86400,) * 2)
+    # WHEN charts older than a week are purged
+    # THEN both old files go and today's stays
+    assert purge_charts(tmp_path, days=7) == 2
+    assert not old.exists() and not old_data.exists() and new.exists()

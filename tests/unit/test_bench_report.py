@@ -22,14 +22,17 @@ def result() -> dict:
             "indexes": {"skills-e5": {"vectors": 9, "seconds": 3}},
         },
         "peak_rss_mb": {"bench_process": 900.0},
-        "plans": {
-            "offers": 5000,
-            "gaps": 60,
-            "candidates_after_pruning": 300,
-            "p50_ms": 320,
-            "p95_ms": 570,
-            "solver": ["cp-sat"],
-        },
+        "plans": [
+            {
+                "offers": n,
+                "gaps": 60,
+                "candidates_after_pruning": 300,
+                "p50_ms": 320,
+                "p95_ms": 570,
+                "solver": ["cp-sat"],
+            }
+            for n in (300, 5000)
+        ],
         "rest": {
             "database": "sqlite",
             "lock_store": "memory",
@@ -41,14 +44,19 @@ def result() -> dict:
         },
         "rasa_training": {"train_seconds": 480.0},
         "nlu": {
-            lang: {
-                "intent_f1_weighted": 0.92,
-                "intent_f1_macro": 0.93,
-                "examples": 1400,
-                "folds": 3,
-            }
-            for lang in ("es", "en")
+            "languages": {
+                lang: {
+                    "intent_f1_weighted": 0.92,
+                    "intent_f1_macro": 0.93,
+                    "examples": 1400,
+                    "folds": 2,
+                }
+                for lang in ("es", "en")
+            },
+            "measured": "2026-11-28T20:00:00+00:00",
+            "reused": True,
         },
+        "section_seconds": {"nlu": 0.1, "rest": 300.0},
     }
 
 
@@ -61,3 +69,12 @@ def test_every_section_is_rendered_with_its_numbers():
         "all together 2467 MB" in text
         and "Rasa training (when the served model was built): 480.0 s" in text
     )
+
+
+
+def test_plans_at_both_sizes_and_a_reused_nlu_measurement_are_said_so():
+    text = _markdown(result(), "plot.png")
+    assert "- 300 generated offers" in text and "- 5,000 generated offers" in text
+    assert "| es | 0.920 | 0.930 | 1400 | 2 | ≥ 0.90 |" in text
+    assert "Measured on 2026-11-28T20:00:00+00:00 and reused" in text
+    assert "nlu 0.1 s, rest 300.0 s" in text
