@@ -71,7 +71,6 @@ def test_every_section_is_rendered_with_its_numbers():
     )
 
 
-
 def test_plans_at_both_sizes_and_a_reused_nlu_measurement_are_said_so():
     text = _markdown(result(), "plot.png")
     assert "- 300 generated offers" in text and "- 5,000 generated offers" in text
