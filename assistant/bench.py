@@ -38,7 +38,7 @@ def _percentiles(samples: list[float]) -> dict:
     }
 
 
-def skill_latency(engine, repeats: int = 40) -> dict:
+def skill_latency(engine, repeats: int = 100) -> dict:
     out = {}
     for name, text in LATENCY_TEXTS.items():
         for _ in range(3):
@@ -158,6 +158,7 @@ def write_report(result: dict, root: Path = PROJECT_ROOT) -> tuple[Path, Path]:
     docs = root / "docs"
     plot = docs / "benchmarks-skills.png"
     _plot(result["skills_quality"], plot)
+    _plot_latency(result, docs / "benchmarks-latency.png")
     (docs / "benchmarks.md").write_text(_markdown(result, plot.name))
     return latest, docs / "benchmarks.md"
 
@@ -179,6 +180,40 @@ def _plot(quality: dict, path: Path) -> None:
     ax.set_ylabel("RP@10")
     ax.set_title("Skill extraction on the development set")
     ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _plot_latency(r: dict, path: Path) -> None:
+    """Skill extraction and whole-turn latency against their targets, one picture."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    names = list(r["skill_latency"])
+    x = np.arange(len(names))
+    for i, key in enumerate(("p50_ms", "p95_ms")):
+        left.bar(x + i * 0.4, [r["skill_latency"][n][key] for n in names], 0.4, label=key[:3])
+    left.axhline(80, color="red", linestyle="--", linewidth=1, label="target p95 (5 sentences)")
+    left.set_xticks(x + 0.2, names)
+    left.set_ylabel("ms")
+    left.set_title("Skill extraction (warm)")
+    left.legend(fontsize=8)
+    levels = r["rest"]["levels"]
+    users = [str(level["users"]) for level in levels]
+    x = np.arange(len(users))
+    for i, key in enumerate(("p50_ms", "p95_ms", "p99_ms")):
+        right.bar(x + i * 0.27, [level[key] for level in levels], 0.27, label=key[:3])
+    right.axhline(300, color="red", linestyle="--", linewidth=1, label="target p95 (10 users)")
+    right.set_xticks(x + 0.27, users)
+    right.set_xlabel("concurrent users")
+    right.set_ylabel("ms")
+    right.set_yscale("log")
+    right.set_title("Whole turns through REST")
+    right.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -283,6 +318,8 @@ def _markdown(r: dict, plot_name: str) -> str:
             f"{m['p99_ms']} ms | {m['turns_per_second']} | {m['errors']} |"
             for m in r["rest"]["levels"]
         ],
+        "",
+        "![Latency against the targets](benchmarks-latency.png)",
         "",
         "Peak memory (VmHWM) of the served processes: "
         + ", ".join(f"{k} {v} MB" for k, v in r["rest"]["peak_rss_mb"].items())

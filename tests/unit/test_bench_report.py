@@ -77,3 +77,11 @@ def test_plans_at_both_sizes_and_a_reused_nlu_measurement_are_said_so():
     assert "| es | 0.920 | 0.930 | 1400 | 2 | ≥ 0.90 |" in text
     assert "Measured on 2026-11-28T20:00:00+00:00 and reused" in text
     assert "nlu 0.1 s, rest 300.0 s" in text
+
+
+def test_the_latency_picture_is_drawn(tmp_path):
+    from assistant.bench import _plot_latency
+
+    # GIVEN a result WHEN its latency picture is drawn THEN a PNG is written
+    _plot_latency(result(), tmp_path / "latency.png")
+    assert (tmp_path / "latency.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
