@@ -203,7 +203,9 @@ def _plot_latency(r: dict, path: Path) -> None:
     left.set_title("Skill extraction (warm)")
     left.legend(fontsize=8)
     levels = r["rest"]["levels"]
-    users = [str(level["users"]) for level in levels]
+    users = [
+        f"{level['users']}{' paced' if level.get('think_seconds') else ''}" for level in levels
+    ]
     x = np.arange(len(users))
     for i, key in enumerate(("p50_ms", "p95_ms", "p99_ms")):
         right.bar(x + i * 0.27, [level[key] for level in levels], 0.27, label=key[:3])
@@ -309,13 +311,19 @@ def _markdown(r: dict, plot_name: str) -> str:
         f"Database: {r['rest']['database']}, lock store: {r['rest']['lock_store']}; each user "
         f"holds a complete {len(SCRIPT['es'])}-turn conversation (consent, an experience, "
         "skills review, goal, constraints, plan, wrap-up). Targets: p95 ≤ 300 ms at 10 users, "
-        "no errors at 50.",
+        "no errors at 50. Two load models: *at once* — every user sends the next message the "
+        "moment a reply arrives, so `users` requests are always in flight (a stress test); "
+        "*paced* — every user first pauses 1-3 s (seeded), a quick typist. CPU per turn is what "
+        "each server process used, divided by the turns.",
         "",
-        "| users | turns | p50 | p95 | p99 | turns/s | errors |",
-        "|---|---|---|---|---|---|---|",
+        "| load | users | turns | p50 | p95 | p99 | turns/s | errors | CPU per turn |",
+        "|---|---|---|---|---|---|---|---|---|",
         *[
-            f"| {m['users']} | {m['turns']} | {m['p50_ms']} ms | {m['p95_ms']} ms | "
-            f"{m['p99_ms']} ms | {m['turns_per_second']} | {m['errors']} |"
+            f"| {'paced' if m.get('think_seconds') else 'at once'} | {m['users']} | "
+            f"{m['turns']} | {m['p50_ms']} ms | {m['p95_ms']} ms | {m['p99_ms']} ms | "
+            f"{m['turns_per_second']} | {m['errors']} | "
+            + ", ".join(f"{k} {v} ms" for k, v in m.get("cpu_ms_per_turn", {}).items())
+            + " |"
             for m in r["rest"]["levels"]
         ],
         "",

@@ -67,9 +67,29 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-async def run_users(url: str, users: int, prefix: str) -> dict:
-    """`users` complete conversations at once; every turn timed."""
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time the process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+THINK_SECONDS = (1.0, 3.0)  # a quick typist's pause between a reply and the next message
+
+
+async def run_users(
+    url: str, users: int, prefix: str, think: tuple[float, float] | None = None
+) -> dict:
+    """`users` complete conversations at once; every turn timed. Without `think` each user
+    sends the next message the moment a reply arrives (a stress test: `users` requests always
+    in flight); with it each pauses a seeded random time in that range first, like a person."""
+    import random
+
     import httpx
+
+    pauses = random.Random(users)
 
     latencies: list[float] = []
     errors: list[str] = []
@@ -78,6 +98,8 @@ async def run_users(url: str, users: int, prefix: str) -> dict:
         lang = "es" if i % 2 else "en"
         sender = f"{prefix}-{i}-{uuid.uuid4().hex[:6]}"
         for message in SCRIPT[lang]:
+            if think:
+                await asyncio.sleep(pauses.uniform(*think))
             started = time.perf_counter()
             try:
                 response = await client.post(
@@ -107,6 +129,7 @@ async def run_users(url: str, users: int, prefix: str) -> dict:
 
     return {
         "users": users,
+        "think_seconds": list(think) if think else None,
         "turns": len(latencies),
         "seconds": round(took, 1),
         "turns_per_second": round(len(latencies) / took, 2),
@@ -166,7 +189,17 @@ def rest_turns(levels: tuple[int, ...] = (1, 10, 50)) -> dict:
         _wait(f"http://127.0.0.1:{ports['action']}/health", running["action"])
         _wait(url + "/webhooks/ops/health", running["rasa"])
         asyncio.run(run_users(url, 2, "warm"))  # models loaded, caches warm
-        results = [asyncio.run(run_users(url, n, f"bench{n}")) for n in levels]
+        results = []
+        for n, think in [(n, think) for think in (None, THINK_SECONDS) for n in levels]:
+            before = {name: cpu_seconds(proc.pid) for name, proc in running.items()}
+            level = asyncio.run(run_users(url, n, f"bench{n}{'t' if think else ''}", think))
+            # where a turn's CPU goes: with every core busy, latency is this times the queue
+            level["cpu_ms_per_turn"] = {
+                name: round(1000 * (cpu_seconds(proc.pid) - before[name]) / level["turns"], 1)
+                for name, proc in running.items()
+                if before[name] is not None and level["turns"]
+            }
+            results.append(level)
         rss = {name: peak_rss_mb(proc.pid) for name, proc in running.items()}
     finally:
         for proc in running.values():

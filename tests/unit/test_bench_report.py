@@ -37,8 +37,25 @@ def result() -> dict:
             "database": "sqlite",
             "lock_store": "memory",
             "levels": [
-                {"users": n, **LEVEL, "p95_ms": 500.0, "p99_ms": 600.0, "errors": 0}
+                {
+                    "users": n,
+                    **LEVEL,
+                    "p95_ms": 500.0,
+                    "p99_ms": 600.0,
+                    "errors": 0,
+                    "cpu_ms_per_turn": {"rasa": 60.0},
+                }
                 for n in (1, 10, 50)
+            ]
+            + [
+                {
+                    "users": 10,
+                    "think_seconds": [1.0, 3.0],
+                    **LEVEL,
+                    "p95_ms": 500.0,
+                    "p99_ms": 600.0,
+                    "errors": 0,
+                }
             ],
             "peak_rss_mb": {"action": 1234.9, "rasa": 1232.2},
         },
@@ -64,7 +81,8 @@ def test_every_section_is_rendered_with_its_numbers():
     text = _markdown(result(), "plot.png")
     for heading in ("Skill extraction quality", "Occupation search", "REST channel", "NLU"):
         assert heading in text
-    assert "| 50 | 11 | 92.0 ms | 500.0 ms | 600.0 ms | 6.4 | 0 |" in text
+    assert "| at once | 50 | 11 | 92.0 ms | 500.0 ms | 600.0 ms | 6.4 | 0 | rasa 60.0 ms |" in text
+    assert "| paced | 10 | 11 | 92.0 ms | 500.0 ms | 600.0 ms | 6.4 | 0 |  |" in text
     assert (
         "all together 2467 MB" in text
         and "Rasa training (when the served model was built): 480.0 s" in text
