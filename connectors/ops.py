@@ -12,7 +12,9 @@ and two fixes at start-up:
   failed read or write refuses the turn (the channels answer 503) instead of forking the
   conversation;
 - the HTTP API's model routes (upload, unload, train) are refused for everyone: the model is
-  deployed with the process, never replaced over HTTP.
+  deployed with the process, never replaced over HTTP;
+- action server responses are validated with a validator built once (action_responses.py):
+  Rasa re-checked its own schema on every call, half of its CPU per turn.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
+
+from connectors import action_responses
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +99,7 @@ class OpsInput(InputChannel):
         @bp.listener("before_server_start")
         async def guard_routes(app, _loop) -> None:
             app.register_middleware(_block_model_routes, "request")
+            action_responses.install()
 
         @bp.listener("after_server_start")
         async def strict_store(app, _loop) -> None:
