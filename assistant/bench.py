@@ -306,7 +306,7 @@ def _markdown(r: dict, plot_name: str) -> str:
             for lang, m in _nlu_languages(r["nlu"]).items()
         ],
         "",
-        "## Whole turns through the REST channel (real Rasa and action servers)",
+        "## Whole turns through the REST channel (real Rasa, action server and web app)",
         "",
         f"Database: {r['rest']['database']}, lock store: {r['rest']['lock_store']}; each user "
         f"holds a complete {len(SCRIPT['es'])}-turn conversation (consent, an experience, "

@@ -116,6 +116,15 @@ async def run_users(
             text = " ".join(m.get("text") or "" for m in body)
             if response.status_code != 200 or not body or any(a in text for a in APOLOGIES):
                 errors.append(str(response.status_code))
+            for image in [m["image"] for m in body if m.get("image")]:
+                # as the widget does: the chart is fetched (and drawn by the web app) after
+                # the reply, so it is not part of the turn's latency
+                try:
+                    fetched = await client.get(image, timeout=300)
+                    if fetched.status_code != 200:
+                        errors.append(f"image {fetched.status_code}")
+                except httpx.HTTPError as exc:
+                    errors.append(f"image {type(exc).__name__}")
 
     limits = httpx.Limits(max_connections=users + 10, max_keepalive_connections=users + 10)
     started = time.perf_counter()
@@ -172,6 +181,15 @@ def rest_turns(levels: tuple[int, ...] = (1, 10, 50)) -> dict:
             "--credentials",
             "credentials.yml",
         ],
+        "web": [
+            str(PROJECT_ROOT / ".venv/bin/uvicorn"),
+            "assistant.web.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(ports["web"]),
+        ],
     }
     running = {
         name: subprocess.Popen(
@@ -188,6 +206,7 @@ def rest_turns(levels: tuple[int, ...] = (1, 10, 50)) -> dict:
     try:
         _wait(f"http://127.0.0.1:{ports['action']}/health", running["action"])
         _wait(url + "/webhooks/ops/health", running["rasa"])
+        _wait(f"http://127.0.0.1:{ports['web']}/healthz", running["web"])
         asyncio.run(run_users(url, 2, "warm"))  # models loaded, caches warm
         results = []
         for n, think in [(n, think) for think in (None, THINK_SECONDS) for n in levels]:
