@@ -22,7 +22,7 @@ from assistant.errors import IndexBuildError
 from assistant.skills.embedders import Embedder
 
 log = logging.getLogger(__name__)
-RECIPE_VERSION = "4"  # bump when the way texts are chosen changes
+RECIPE_VERSION = "5"  # bump when the way texts are chosen changes
 HNSW_MIN = 20_000  # below this a flat index is as fast
 HNSW_EF_SEARCH = 128
 
