@@ -327,6 +327,8 @@ def _markdown(r: dict, plot_name: str) -> str:
             for m in r["rest"]["levels"]
         ],
         "",
+        *_queueing_lines(r),
+        "",
         "![Latency against the targets](benchmarks-latency.png)",
         "",
         "Peak memory (VmHWM) of the served processes: "
@@ -362,3 +364,31 @@ def _nlu_provenance(nlu: dict) -> str:
             "file are unchanged since (`assistant bench --fresh-nlu` measures again)."
         )
     return f"Measured in this run ({nlu['measured']})."
+
+
+def _queueing_lines(r: dict) -> list[str]:
+    """What the turns cost alone, and the floor queueing puts under the *at once* levels."""
+    levels = r["rest"]["levels"]
+    alone = next((m for m in levels if m["users"] == 1 and not m.get("think_seconds")), None)
+    lines = []
+    if alone and alone.get("step_p50_ms"):
+        steps = alone["step_p50_ms"]
+        lines.append(
+            "One user alone, the median of each step of the script: "
+            + ", ".join(f"{i + 1}: {ms} ms" for i, ms in enumerate(steps))
+            + " (3 is the experience, read by the skill engine; 11 the plan)."
+        )
+    cores = r["machine"]["cpus"] or 1
+    for m in levels:
+        cpu = sum(m.get("cpu_ms_per_turn", {}).values())
+        if m.get("think_seconds") or m["users"] == 1 or not cpu:
+            continue
+        lines.append(
+            f"At once with {m['users']} users, {m['users']} turns are in flight all the time "
+            "(but while a chart is fetched), so the mean turn takes users / throughput "
+            f"(Little's law). Every turn costs {cpu:.0f} ms of CPU across the servers, so "
+            f"{cores} cores finish at most {1000 * cores / cpu:.1f} turns/s and the mean cannot "
+            f"fall below {m['users'] * cpu / cores:.0f} ms (less the chart fetches), however "
+            "the work is scheduled."
+        )
+    return lines

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -92,12 +93,13 @@ async def run_users(
     pauses = random.Random(users)
 
     latencies: list[float] = []
+    by_step: dict[int, list[float]] = {}
     errors: list[str] = []
 
     async def user(client, i: int) -> None:
         lang = "es" if i % 2 else "en"
         sender = f"{prefix}-{i}-{uuid.uuid4().hex[:6]}"
-        for message in SCRIPT[lang]:
+        for step, message in enumerate(SCRIPT[lang]):
             if think:
                 await asyncio.sleep(pauses.uniform(*think))
             started = time.perf_counter()
@@ -112,6 +114,7 @@ async def run_users(
                 errors.append(type(exc).__name__)
                 continue
             latencies.append(time.perf_counter() - started)
+            by_step.setdefault(step, []).append(latencies[-1])
             body = response.json() if response.status_code == 200 else []
             text = " ".join(m.get("text") or "" for m in body)
             if response.status_code != 200 or not body or any(a in text for a in APOLOGIES):
@@ -146,6 +149,10 @@ async def run_users(
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "errors": len(errors),
+        # the median of each step of the script (both languages): which turns cost the most
+        "step_p50_ms": [
+            round(1000 * statistics.median(by_step[step]), 1) for step in sorted(by_step)
+        ],
     }
 
 

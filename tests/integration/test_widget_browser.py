@@ -31,7 +31,8 @@ def wait_for(page, text: str, timeout: float = 120_000) -> None:
     page.locator(".puente-log").get_by_text(text, exact=False).last.wait_for(timeout=timeout)
 
 
-def test_a_worker_chats_in_the_widget_and_a_reload_keeps_the_conversation(stack, page):
+def open_the_widget_and_consent(stack, page) -> None:
+    """A worker opens the widget on the home page, greets and accepts the privacy notice."""
     page.goto(stack.url("web") + "/")
     page.get_by_role("button", name="Hablar con Puente").click()
     page.get_by_label("Escribe tu mensaje…").fill("hola")
@@ -39,6 +40,10 @@ def test_a_worker_chats_in_the_widget_and_a_reload_keeps_the_conversation(stack,
     wait_for(page, "¿Aceptas?")
     page.get_by_role("button", name="Acepto").click()
     wait_for(page, "Cuéntame de un trabajo")
+
+
+def test_a_worker_chats_in_the_widget_and_a_reload_keeps_the_conversation(stack, page):
+    open_the_widget_and_consent(stack, page)
     page.get_by_label("Escribe tu mensaje…").fill(
         "Trabajé dos años de cajera en una tienda: cobraba, hacía el cierre de caja y atendía "
         "a los clientes."
@@ -119,13 +124,7 @@ def test_an_over_long_message_gets_a_clear_reply(stack, page):
 
 def test_deleting_my_data_also_clears_the_widgets_copy_and_starts_afresh(stack, page):
     # GIVEN a worker who consented in the widget
-    page.goto(stack.url("web") + "/")
-    page.get_by_role("button", name="Hablar con Puente").click()
-    page.get_by_label("Escribe tu mensaje…").fill("hola")
-    page.keyboard.press("Enter")
-    wait_for(page, "¿Aceptas?")
-    page.get_by_role("button", name="Acepto").click()
-    wait_for(page, "Cuéntame de un trabajo")
+    open_the_widget_and_consent(stack, page)
     first_token = page.evaluate("localStorage.getItem('puente.token')")
     # WHEN they ask to delete their data and confirm
     page.get_by_label("Escribe tu mensaje…").fill("borra mis datos")

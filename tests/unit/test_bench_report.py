@@ -103,3 +103,18 @@ def test_the_latency_picture_is_drawn(tmp_path):
     # GIVEN a result WHEN its latency picture is drawn THEN a PNG is written
     _plot_latency(result(), tmp_path / "latency.png")
     assert (tmp_path / "latency.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_queueing_floor_of_the_at_once_levels_is_worked_out():
+    # GIVEN a result whose single user's steps were timed and whose servers spend 60 ms of CPU
+    # per turn on 2 cores
+    r = result()
+    r["rest"]["levels"][0]["step_p50_ms"] = [40.0, 55.5, 120.0]
+    # WHEN the report is written
+    text = _markdown(r, "plot.png")
+    # THEN each step's median is listed, and at 10 users at once the mean turn cannot be
+    # under 10 x 60 / 2 = 300 ms (33.3 turns/s at most); paced levels get no such line
+    assert "1: 40.0 ms, 2: 55.5 ms, 3: 120.0 ms" in text
+    assert "at most 33.3 turns/s and the mean cannot fall below 300 ms" in text
+    assert "cannot fall below 1500 ms" in text
+    assert text.count("Little's law") == 2
