@@ -376,7 +376,8 @@ def _queueing_lines(r: dict) -> list[str]:
         lines.append(
             "One user alone, the median of each step of the script: "
             + ", ".join(f"{i + 1}: {ms} ms" for i, ms in enumerate(steps))
-            + " (3 is the experience, read by the skill engine; 11 the plan)."
+            + " (3 is the experience, read by the skill engine; 6 the goal, searched among "
+            "occupations; 10 the plan)."
         )
     cores = r["machine"]["cpus"] or 1
     for m in levels:
