@@ -65,9 +65,15 @@ def import_file(
     with skip_invalid the valid records are imported and the rest reported."""
     source = source or path.name
     digest = file_sha256(path)
+    # inferred tags come from the skill engine: a new model, index or lexicon re-tags
+    tagger = engine.fingerprint() if engine is not None else None
     if only_if_changed:
         last = repo.last_import(session, source)
-        if last and last.counts.get("file_sha256") == digest:
+        if (
+            last
+            and last.counts.get("file_sha256") == digest
+            and last.counts.get("tagger") == tagger
+        ):
             return ImportOutcome(Report(), last.counts, skipped=True)
     report = validate_file(session, path, fmt)
     if report.problems and not skip_invalid:
@@ -81,6 +87,8 @@ def import_file(
         offers = [tag_offer(offer, engine) for offer in offers]
     counts = repo.upsert_offers(session, offers, source)
     counts.update(valid=len(offers), invalid=report.invalid_records, file_sha256=digest)
+    if tagger:
+        counts["tagger"] = tagger
     repo.record_import(
         session,
         source,

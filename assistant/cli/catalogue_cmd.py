@@ -64,7 +64,7 @@ def import_cmd(
         fail(str(exc))
     if outcome.report.problems:
         _print_report(outcome.report)
-    counts = {k: v for k, v in outcome.counts.items() if k != "file_sha256"}
+    counts = {k: v for k, v in outcome.counts.items() if k not in ("file_sha256", "tagger")}
     typer.echo(f"imported {path.name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 

@@ -12,6 +12,7 @@ skill evidenced twice is stronger. Calibration constants are tuned on the develo
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from assistant.skills.taxonomy_view import (
     skill_entries,
 )
 from assistant.skills.text import clean_input
-from assistant.skills.vector_index import VectorIndex, ensure_index
+from assistant.skills.vector_index import RECIPE_VERSION, VectorIndex, ensure_index
 
 ESCO_ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 FIELD_WEIGHT = {"label": 1.0, "alt": 0.98, "description": 0.94}
@@ -195,6 +196,22 @@ class SkillEngine:
                 labels = short_esco_labels(self.view.skills) if lang == "en" else {}
                 self._matchers[lang] = MentionMatcher(lang, labels)
             return self._matchers[lang]
+
+    def fingerprint(self) -> str:
+        """What decides this engine's output: taxonomy, index recipe, each model with its
+        engine and precision, the calibration and the lexicons. Stored with what was derived
+        from the engine (inferred catalogue tags), so that is redone when this changes."""
+        from assistant.skills.lexicon import LEXICON_DIR
+
+        digest = hashlib.sha256()
+        parts = [self.view.fingerprint, RECIPE_VERSION, repr(sorted(CALIBRATION.items()))]
+        for lang, model in sorted(self.models.items()):
+            parts.append(f"{lang}={model}:{get_embedder(model).version}")
+        for part in parts:
+            digest.update(part.encode() + b"\0")
+        for path in sorted(LEXICON_DIR.glob("*.tsv")):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()[:16]
 
     def model_for(self, lang: str) -> str:
         return self.models.get(lang) or self.models.get("es") or "e5"

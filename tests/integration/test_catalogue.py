@@ -183,3 +183,36 @@ def test_unknown_format_is_explained(esco_db, tmp_path):
         import_file(session, weird, engine=None)
     assert "cannot tell the format" in str(err.value)
     assert Path(weird).exists()
+
+
+def test_a_changed_skill_engine_re_tags_an_unchanged_feed(clean_catalogue, engine, tmp_path):
+    # GIVEN a feed imported and tagged once
+    untagged = [
+        x
+        for x in (SOURCES / "demo_catalogue.jsonl").read_text().splitlines()
+        if not json.loads(x)["skills"]
+    ][:2]
+    src = tmp_path / "feed.jsonl"
+    src.write_text("\n".join(untagged) + "\n")
+    with session_scope() as session:
+        first = import_file(session, src, engine, only_if_changed=True)
+    assert not first.skipped and first.counts["tagger"] == engine.fingerprint()
+    # WHEN it is imported again with the same engine THEN nothing is redone
+    with session_scope() as session:
+        assert import_file(session, src, engine, only_if_changed=True).skipped
+
+    # WHEN the engine's output may have changed (a new model, index recipe or lexicon)
+    class Upgraded:
+        def __init__(self, inner):
+            self._inner = inner
+
+        def fingerprint(self) -> str:
+            return "another-engine"
+
+        def extract(self, *args, **kwargs):
+            return self._inner.extract(*args, **kwargs)
+
+    with session_scope() as session:
+        again = import_file(session, src, Upgraded(engine), only_if_changed=True)
+    # THEN the unchanged feed is tagged again and the new tagger recorded
+    assert not again.skipped and again.counts["tagger"] == "another-engine"
