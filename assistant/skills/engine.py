@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.skills.embedders import get_embedder
-from assistant.skills.lexicon import MentionMatcher, short_esco_labels
+from assistant.skills.lexicon import LEXICON_DIR, MentionMatcher, short_esco_labels
 from assistant.skills.segment import Segment, segment_with_context
 from assistant.skills.taxonomy_view import (
     TaxonomyView,
@@ -201,8 +201,6 @@ class SkillEngine:
         """What decides this engine's output: taxonomy, index recipe, each model with its
         engine and precision, the calibration and the lexicons. Stored with what was derived
         from the engine (inferred catalogue tags), so that is redone when this changes."""
-        from assistant.skills.lexicon import LEXICON_DIR
-
         digest = hashlib.sha256()
         parts = [self.view.fingerprint, RECIPE_VERSION, repr(sorted(CALIBRATION.items()))]
         for lang, model in sorted(self.models.items()):
