@@ -4,6 +4,10 @@ VENV := .venv/bin
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
+# `make run`, `make test` and `make bench` are development: secrets unset in the environment are
+# generated once under var/. A deployment sets PUENTE_ENVIRONMENT=production and real secrets
+# (docs/operations.md); unset, every serving process refuses to start.
+export PUENTE_ENVIRONMENT ?= development
 
 .PHONY: setup run test lint format bench clean-build
 

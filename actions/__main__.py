@@ -45,6 +45,13 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("PUENTE_HOST", "127.0.0.1"))
     parser.add_argument("--no-warm-up", action="store_true")
     args = parser.parse_args()
+    from assistant.config import get_settings
+    from assistant.errors import ConfigurationError
+
+    try:  # fail closed: no serving on a missing, short or published secret
+        get_settings().require_secrets()
+    except ConfigurationError as exc:
+        raise SystemExit(f"actions: refusing to start: {exc}") from exc
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -58,6 +58,8 @@ class ActionConverse(Action):
             intent=(message.get("intent") or {}).get("name") or "nlu_fallback",
             entities=message.get("entities") or [],
             channel=tracker.get_latest_input_channel() or "rest",
+            # set by Puente's channel, never by the client (connectors/rest_channel.py)
+            address=((message.get("metadata") or {}).get("puente") or {}).get("address"),
         )
         state = tracker.get_slot("puente_state")
         started = time.perf_counter()

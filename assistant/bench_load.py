@@ -192,6 +192,9 @@ def rest_turns(levels: tuple[int, ...] = (1, 10, 50)) -> dict:
             str(PROJECT_ROOT / ".venv/bin/uvicorn"),
             "assistant.web.app:create_app",
             "--factory",
+            # the client's address is the app's to decide (X-Forwarded-For only from
+            # PUENTE_TRUSTED_PROXIES), not uvicorn's (which believes any local peer)
+            "--no-proxy-headers",
             "--host",
             "127.0.0.1",
             "--port",

@@ -16,7 +16,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from assistant.errors import ConfigurationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET = "dev-only-change-me"  # production mode refuses to start with it
+# Values that were published (in this repository's history or its docs): never a secret.
+PUBLISHED_SECRETS = frozenset({"dev-only-change-me", "change-me", "changeme", "secret"})
+MIN_SECRET_BYTES = 32
+SECRETS = ("rasa_jwt_secret", "widget_jwt_secret")
 
 EmbeddingModel = Literal["minilm", "e5", "use"]
 
@@ -29,7 +32,8 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    environment: Literal["development", "production", "test"] = "development"
+    # Unset means production: secrets fail closed unless development is asked for explicitly.
+    environment: Literal["development", "production"] = "production"
     home: Path = PROJECT_ROOT
     database_url: str = Field(
         default="",
@@ -40,6 +44,11 @@ class Settings(BaseSettings):
         default="", validation_alias=AliasChoices("REDIS_URL", "PUENTE_REDIS_URL")
     )
     esco_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "esco" / "v1.1.1")
+    esco_labels_dirs: str = Field(
+        default=str(PROJECT_ROOT.parent / "shared" / "esco" / "v1.0.3-es"),
+        description="Comma-separated ESCO releases in other languages whose labels are "
+        "imported (one language each; empty: none)",
+    )
     cache_dir: Path = Field(default=Path.home() / ".cache" / "puente")
     rasa_model_file: Path | None = Field(
         default=None, description="A trained Rasa model to serve as is (a release's artefact)"
@@ -49,9 +58,9 @@ class Settings(BaseSettings):
     rasa_port: int = Field(default=5005, ge=1, le=65535)
     action_port: int = Field(default=5055, ge=1, le=65535)
     web_port: int = Field(default=8000, ge=1, le=65535)
-    rasa_jwt_secret: SecretStr = SecretStr(DEV_SECRET)
+    rasa_jwt_secret: SecretStr = SecretStr("")
 
-    widget_jwt_secret: SecretStr = SecretStr(DEV_SECRET)
+    widget_jwt_secret: SecretStr = SecretStr("")
     widget_token_minutes: int = Field(default=15, ge=1, le=1440)
     allowed_origins: str = Field(
         default="", description="Comma-separated origins allowed to embed the widget"
@@ -72,6 +81,16 @@ class Settings(BaseSettings):
     retention_days: int = Field(
         default=180, ge=0, description="Conversations inactive this long are erased (0: keep)"
     )
+    code_tries_per_sender: int = Field(
+        default=5, ge=1, description="Wrong resume codes one conversation may try per window"
+    )
+    code_tries_per_address: int = Field(
+        default=20, ge=1, description="Wrong resume codes one client address may try per window"
+    )
+    code_tries_overall: int = Field(
+        default=300, ge=1, description="Wrong resume codes everyone together may try per window"
+    )
+    code_window_minutes: int = Field(default=15, ge=1, le=1440)
     rasa_public_url: str = Field(
         default="", description="Rasa's address as browsers reach it (the widget's socket)"
     )
@@ -94,7 +113,7 @@ class Settings(BaseSettings):
         default="", description="Base URL of the web app as users reach it (links, images)"
     )
     counsellor_contact: str = Field(
-        default="tu oficina de empleo / your local employment office",
+        default="",  # empty: "your local employment office" in the conversation's language
         description="How a worker reaches a person when they ask for one",
     )
 
@@ -110,6 +129,17 @@ class Settings(BaseSettings):
     )
     skills_top_default: int = Field(default=10, ge=1, le=500)
     max_text_chars: int = Field(default=20_000, ge=100)
+    api_max_text_chars: int = Field(
+        default=5000, ge=100, description="Longest text /api/v1/skills/extract takes (422 above)"
+    )
+    api_rate_per_key: int = Field(
+        default=120, ge=0, description="/api/v1 requests one API key may make a minute (0: off)"
+    )
+    api_rate_per_ip: int = Field(
+        default=60,
+        ge=0,
+        description="/api/v1 requests a minute from one address without a valid key (0: off)",
+    )
     max_body_bytes: int = Field(
         default=262_144, ge=1024, description="Largest request body the web app accepts (413)"
     )
@@ -155,14 +185,53 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         return self.home / "catalogue_index" / "build"
 
-    def check_production(self) -> None:
-        """Production refuses to run on the development secret."""
-        if self.environment == "production":
-            for name in ("rasa_jwt_secret", "widget_jwt_secret"):
-                if getattr(self, name).get_secret_value() == DEV_SECRET:
-                    raise ConfigurationError(
-                        f"PUENTE_{name.upper()} must be set to a real secret in production"
-                    )
+    def require_secrets(self) -> None:
+        """Every serving process calls this at start: outside development a missing, empty,
+        short or published secret stops it, naming the variable."""
+        for name in SECRETS:
+            problem = secret_problem(getattr(self, name).get_secret_value())
+            if problem:
+                raise ConfigurationError(
+                    f"PUENTE_{name.upper()} {problem}. Set it to a random value of at least "
+                    f"{MIN_SECRET_BYTES} bytes (e.g. `python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))'`), or set PUENTE_ENVIRONMENT=development "
+                    "on a development machine"
+                )
+
+    def with_development_secrets(self) -> Settings:
+        """In development, secrets left unset are generated once and kept under var/ (never
+        a value published anywhere), so every process `assistant run` starts shares them."""
+        if self.environment != "development":
+            return self
+        missing = [n for n in SECRETS if secret_problem(getattr(self, n).get_secret_value())]
+        if not missing:
+            return self
+        import json
+        import secrets as random
+
+        path = self.var_dir / "dev-secrets.json"
+        try:
+            kept = json.loads(path.read_text()) if path.exists() else {}
+        except ValueError:
+            kept = {}
+        for name in missing:
+            if secret_problem(str(kept.get(name, ""))):
+                kept[name] = random.token_urlsafe(48)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(kept))
+        path.chmod(0o600)
+        return self.model_copy(update={n: SecretStr(kept[n]) for n in missing})
+
+
+def secret_problem(value: str) -> str | None:
+    """Why a value cannot be a secret, or None."""
+    if not value.strip():
+        return "is not set"
+    if value in PUBLISHED_SECRETS:
+        return "is a published default value"
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        return f"is shorter than {MIN_SECRET_BYTES} bytes"
+    return None
 
 
 def _env_name(loc: tuple) -> str:
@@ -179,5 +248,4 @@ def get_settings() -> Settings:
     except ValidationError as exc:
         problems = "; ".join(f"{_env_name(e['loc'])}: {e['msg']}" for e in exc.errors())
         raise ConfigurationError(f"invalid settings: {problems}") from exc
-    settings.check_production()
-    return settings
+    return settings.with_development_secrets()

@@ -16,6 +16,8 @@ from assistant.db.conversation_models import Conversation, PlanRecord, ProfileVe
 from assistant.profiles import repository as repo
 
 log = logging.getLogger(__name__)
+# what the export leaves out of the dialogue state: the keys to the conversation itself
+PRIVATE_STATE = ("resume_code", "pending_code")
 
 
 def _has_events(session: Session) -> bool:
@@ -67,25 +69,29 @@ def counts(session: Session, conversation: Conversation | None, senders: list[st
 
 def export(session: Session, code: str) -> dict | None:
     conv = repo.by_resume_code(session, code)
-    if conv is None:
-        return None
+    return export_conversation(session, conv) if conv is not None else None
+
+
+def export_conversation(session: Session, conv: Conversation) -> dict:
+    """Everything stored about the person. Counsellors' private notes are the counsellors'
+    working record, not part of the person's export (they stay in the console)."""
     profiles = repo.profile_versions(session, conv.id)
     plans = session.scalars(select(PlanRecord).where(PlanRecord.conversation_id == conv.id))
     handoffs = session.scalars(select(Handoff).where(Handoff.conversation_id == conv.id))
+    # no resume code: a link opens this export, and must never become the key to the
+    # conversation itself
     return {
-        "code": conv.resume_code,
         "channel": conv.channel,
         "language": conv.language,
         "created_at": conv.created_at.isoformat(),
         "updated_at": conv.updated_at.isoformat(),
-        "state": conv.state,
+        "state": {k: v for k, v in (conv.state or {}).items() if k not in PRIVATE_STATE},
         "profile_versions": [{"version": p.version, "data": p.data} for p in profiles],
         "plans": [{"created_at": p.created_at.isoformat(), "data": p.data} for p in plans],
         "handoffs": [
             {
                 "reason": h.reason,
                 "status": h.status,
-                "notes": h.notes,
                 "requested_at": h.requested_at.isoformat(),
             }
             for h in handoffs

@@ -59,6 +59,10 @@ def purge_inactive(
         result["anonymous_sessions"] = len(stale)
         if not dry_run:
             result["rasa_events"] += delete_rasa_events(session, stale)
+    if not dry_run:  # resume-code tries are kept only while they can lock anyone out
+        from assistant.access.codes import purge
+
+        result["code_attempts"] = purge(session, older_than_days=min(days, 30))
     return result
 
 

@@ -29,7 +29,7 @@ TURN_SECONDS = Histogram(
 TURNS = Counter(
     "puente_turns_total",
     "User messages by channel and outcome "
-    "(answered, fallback, refused_store, rate_limited, too_long, invalid)",
+    "(answered, fallback, refused_store, rate_limited, too_long, invalid, unauthenticated)",
     ["channel", "outcome"],
 )
 

@@ -6,7 +6,8 @@ project add routes and listeners:
 - GET /webhooks/ops/ready   (readiness: model loaded, tracker store and lock store reachable)
 - GET /webhooks/ops/metrics (Prometheus: turn latency and outcomes per channel, from guard.py)
 
-and two fixes at start-up:
+a refusal to start when a secret is missing, short or published (outside development), and
+these fixes at start-up:
 - Rasa wraps every tracker store in a fail-safe one that, when the database fails, hands out
   an empty tracker and keeps events in memory, silently. Here its error callback raises, so a
   failed read or write refuses the turn (the channels answer 503) instead of forking the
@@ -29,7 +30,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from connectors import action_responses
+from connectors import action_responses, identity
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,10 @@ class OpsInput(InputChannel):
     @classmethod
     def name(cls) -> str:
         return "ops"
+
+    def __init__(self) -> None:
+        # Loaded in every deployment: Rasa does not start on a weak secret (fail closed).
+        identity.check_secrets()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("puente_ops", __name__)

@@ -2,6 +2,11 @@
 POST /webhooks/rest/webhook {"sender", "message", "metadata"?} -> [{"recipient_id", "text", ...}]).
 
 What it adds, because Rasa 3.6's channel has none of it:
+- authentication (connectors/identity.py): outside development a bearer token is required,
+  either a chat token from the web app (POST /api/v1/chat/session; the conversation is the
+  token's, `sender` is not needed) or an API key with the "chat" scope (server-to-server; the
+  integration's `sender` names one of its own conversations). Conversation ids are
+  namespaced `rest:...`, so no request here reaches a WhatsApp, Twilio or widget conversation;
 - clear 4xx answers for a wrong content type, malformed JSON, a missing sender or message;
 - rate limits per sender and per client address (429 with a friendly message and Retry-After);
 - messages over PUENTE_MAX_MESSAGE_CHARS and empty ones answered without reaching the bot;
@@ -13,6 +18,7 @@ What it adds, because Rasa 3.6's channel has none of it:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -23,7 +29,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from connectors import guard
+from connectors import guard, identity
 
 log = logging.getLogger(__name__)
 MAX_SENDER = 128
@@ -49,9 +55,11 @@ def parse_body(request: Request) -> tuple[str, str, dict] | response.HTTPRespons
     if not isinstance(body, dict):
         return _error(400, 'the body must be a JSON object: {"sender": ..., "message": ...}')
     sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
+    if sender is not None and (
+        not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER
+    ):
         return _error(422, f"'sender' must be a non-empty string of at most {MAX_SENDER} chars")
-    if not sender.isprintable():
+    if sender is not None and not sender.isprintable():
         return _error(422, "'sender' must not contain control characters")
     if message is None:
         message = ""
@@ -59,7 +67,9 @@ def parse_body(request: Request) -> tuple[str, str, dict] | response.HTTPRespons
         return _error(422, "'message' must be a string")
     if metadata is not None and not isinstance(metadata, dict):
         return _error(422, "'metadata' must be a JSON object")
-    return sender, message, metadata or {}
+    metadata = dict(metadata or {})
+    metadata.pop("puente", None)  # set by the channel below, never by the client
+    return sender or "", message, metadata
 
 
 class PuenteRestInput(InputChannel):
@@ -68,7 +78,11 @@ class PuenteRestInput(InputChannel):
         return "rest"
 
     def __init__(self) -> None:
+        import os
+
+        identity.check_secrets()
         self.limits = guard.Limits.from_env()
+        self.keys = identity.ApiKeys(os.environ.get("PUENTE_TRACKER_URL") or None)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("puente_rest", __name__)
@@ -84,11 +98,27 @@ class PuenteRestInput(InputChannel):
             if isinstance(parsed, response.HTTPResponse):
                 guard.TURNS.labels("rest", "invalid").inc()
                 return parsed
-            sender, message, metadata = parsed
+            body_sender, message, metadata = parsed
             language = guard.language_of(metadata)
             ip = guard.client_ip(
                 request.ip, request.headers.get("x-forwarded-for"), self.limits.trusted_proxies
             )
+            try:
+                caller = await identity.rest_caller(request.headers.get("authorization"), self.keys)
+            except identity.Refused as refused:
+                guard.TURNS.labels("rest", "unauthenticated").inc()
+                if not await guard.limiter().allow(f"ip:{ip}", self.limits.per_ip):
+                    return _error(429, "too many requests", retry_after=60)
+                headers = {"WWW-Authenticate": 'Bearer realm="puente-chat"'}
+                return response.json({"error": refused.message}, refused.status, headers)
+            if caller.conversation_id is None and caller.key_id is None and ":" in body_sender:
+                return _error(422, "'sender' must not contain ':' (ids are namespaced here)")
+            sender = identity.rest_conversation(caller, body_sender)
+            if sender is None:
+                guard.TURNS.labels("rest", "invalid").inc()
+                return _error(422, "'sender' is required: which of your conversations is this?")
+            # for the resume-code limits: a hash, so no address is kept in the tracker
+            metadata["puente"] = {"address": hashlib.sha256(f"ip:{ip}".encode()).hexdigest()}
             refused = await guard.admit("rest", sender, ip, self.limits)
             if refused:
                 too_fast = guard.text("too_fast", language)

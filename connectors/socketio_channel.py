@@ -1,7 +1,7 @@
 """Puente's socket.io channel for the web widget, fixing Rasa 3.6's own:
 
 - the token is a short-lived JWT issued by the web app (`POST /api/v1/widget/session`), and
-  the sender id comes from its `sub` claim, never from what the client asks for;
+  the conversation id is `widget:<sub>` from its claim, never what the client asks for;
 - `enter_room` is awaited (python-socketio >= 5.10 made it a coroutine; Rasa issue 13027),
   so every tab of the same conversation receives the bot's answers;
 - Origin is checked against PUENTE_ALLOWED_ORIGINS (the web app's own origin by default),
@@ -9,7 +9,9 @@
 - messages longer than PUENTE_MAX_MESSAGE_CHARS, and senders or addresses over their rate
   limit, get a clear reply and go no further (connectors/guard.py);
 - when the bot cannot answer (the action server failed), the user gets an apology, not
-  silence; when the store fails, the turn is refused with a message.
+  silence; when the store fails, the turn is refused with a message;
+- a counsellor's words (and their join/leave notices), sent through Rasa's HTTP API, reach
+  the widget as one message marked with the person's name, never as the bot's.
 
 credentials.yml: `connectors.socketio_channel.PuenteSocketIOInput: {}`.
 """
@@ -21,18 +23,14 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import jwt
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
 from socketio import AsyncServer
 
-from connectors import guard
+from connectors import guard, identity
 
 log = logging.getLogger(__name__)
-
-AUDIENCE = "puente-widget"
-DEV_SECRET = "dev-only-change-me"
 
 
 def allowed_origins() -> list[str]:
@@ -43,28 +41,9 @@ def allowed_origins() -> list[str]:
     return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
 
 
-def widget_secret() -> str:
-    return os.environ.get("PUENTE_WIDGET_JWT_SECRET") or os.environ.get(
-        "PUENTE_RASA_JWT_SECRET", DEV_SECRET
-    )
-
-
 def sender_from_token(token: Any) -> str | None:
-    if not isinstance(token, str) or not token:
-        return None
-    try:
-        claims = jwt.decode(
-            token,
-            widget_secret(),
-            algorithms=["HS256"],
-            audience=AUDIENCE,
-            options={"require": ["exp", "sub", "aud"]},
-        )
-    except jwt.PyJWTError as exc:
-        log.info("widget token refused: %s", exc)
-        return None
-    sender = claims.get("sub")
-    return sender if isinstance(sender, str) and 0 < len(sender) <= 128 else None
+    sub = identity.token_sub(token, identity.WIDGET_AUDIENCE)
+    return identity.widget_id(sub) if sub else None
 
 
 class CountingSocketIOOutput(SocketIOOutput):
@@ -79,10 +58,20 @@ class CountingSocketIOOutput(SocketIOOutput):
         await super()._send_message(socket_id, response)
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        # A text with a list, or with the "forget" flag, goes out as one message the widget
-        # reads whole (Rasa would send the text, then the custom part on its own).
+        # A text with a list, with the "forget" flag, or from a counsellor, goes out as one
+        # message the widget reads whole (Rasa would send the text, then the custom part on
+        # its own). A counsellor's event (assistant/services/rasa_api.py) carries the name in
+        # `custom`; Rasa 3.6 also merges the event's metadata into the message.
         custom = message.get("custom")
-        if isinstance(custom, dict) and (custom.get("rows") or custom.get("forget")):
+        custom = custom if isinstance(custom, dict) else {}
+        who = custom.get("counsellor") or message.get("counsellor")
+        if who:
+            out = {"text": message.get("text") or "", "counsellor": str(who)}
+            if custom.get("notice") in ("joined", "left"):
+                out["notice"] = custom["notice"]
+            await self._send_message(recipient_id, out)
+            return
+        if custom.get("rows") or custom.get("forget"):
             await self._send_message(recipient_id, {"text": message.get("text") or "", **custom})
             return
         await super().send_response(recipient_id, message)
@@ -113,7 +102,7 @@ class PuenteSocketIOInput(InputChannel):
 
     def get_output_channel(self) -> SocketIOOutput | None:
         # Used when a counsellor writes or Rasa's API answers on the "latest" channel.
-        return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
+        return CountingSocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         origins = allowed_origins()

@@ -29,7 +29,7 @@ from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from connectors import guard
+from connectors import guard, identity
 from connectors.whatsapp_send import NO_TEXT, TWILIO_TEXT_LIMIT, masked, numbered, split_text
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class PuenteTwilioOutput(OutputChannel):
 
     async def _post(self, data: dict) -> None:
         self.sent += 1
+        data = {**data, "To": identity.address_of(data["To"])}  # "twilio:whatsapp:+1..." -> From
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as session:
             for attempt, pause in enumerate((0.0, *RETRIES)):
                 if pause:
@@ -139,6 +140,7 @@ class PuenteTwilioInput(TwilioInput):
             sender, text = params.get("From"), params.get("Body")
             if not sender:
                 return response.text("", status=204)
+            sender = identity.twilio_id(sender)  # the From that Twilio signed, namespaced
             output = self.get_output_channel()
             task = asyncio.create_task(
                 self._handle(sender, text, output, on_new_message, request.app)

@@ -36,7 +36,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from connectors import guard
+from connectors import guard, identity
 from connectors.whatsapp_send import (
     CLOUD_TEXT_LIMIT,
     NO_TEXT,
@@ -157,8 +157,9 @@ class WhatsAppCloudOutput(OutputChannel):
         self.api = api
         self.sent = 0
 
-    async def _send(self, to: str, payload: dict) -> None:
+    async def _send(self, recipient_id: str, payload: dict) -> None:
         self.sent += 1
+        to = identity.address_of(recipient_id)  # "whatsapp:+57..." -> the number Meta knows
         last = await memory().last_heard(to)
         if last is None or time.time() - last > WINDOW_SECONDS:
             # Outside the 24-hour window WhatsApp allows templates only.
@@ -310,10 +311,12 @@ class WhatsAppCloudInput(InputChannel):
         return bp
 
     async def _handle(self, message: dict, on_new_message, app=None) -> None:
-        sender = message.get("from", "")
-        if not sender:
+        number = message.get("from", "")
+        if not number:
             return
-        await memory().heard_from(sender, time.time())
+        # the number Meta signed this webhook for, namespaced: no other channel can reach it
+        sender = identity.whatsapp_id(number)
+        await memory().heard_from(number, time.time())
         output = WhatsAppCloudOutput(self.api)
         text = _message_text(message)
 

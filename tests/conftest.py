@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 _TMP = Path(tempfile.mkdtemp(prefix="puente-test-"))
-os.environ.setdefault("PUENTE_ENVIRONMENT", "test")
+# the suite runs as a development machine does; production is set per test where meant
+os.environ["PUENTE_ENVIRONMENT"] = "development"
 os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'test.db'}"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")

@@ -69,6 +69,7 @@ def fail(message: str, code: int = 2) -> None:
 
 def _register() -> None:
     from assistant.cli import (
+        apikey_cmd,
         catalogue_cmd,
         console_cmd,
         db_cmd,
@@ -87,6 +88,7 @@ def _register() -> None:
     app.add_typer(catalogue_cmd.app, name="catalogue")
     app.add_typer(console_cmd.app, name="console")
     app.add_typer(privacy_cmd.app, name="privacy")
+    app.add_typer(apikey_cmd.app, name="apikey")
     skills_cmd.register(app)
     run_cmd.register(app)
     goals_cmd.register(app)

@@ -27,6 +27,7 @@ def run() -> None:
     from assistant.services.runtime import process_environment, setup_all
 
     settings = get_settings()
+    settings.require_secrets()  # before anything is built: fail closed, naming the variable
     model = setup_all(train=True)
     env = {**os.environ, **process_environment(settings, model)}
     typer.echo(

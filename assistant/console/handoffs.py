@@ -8,10 +8,27 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.console_models import Handoff
+from assistant.db.console_models import Counsellor, Handoff
 from assistant.db.conversation_models import Conversation, PlanRecord, ProfileVersion
 
 OPEN = ("waiting", "taken")
+WRITES = ("send", "note", "handback", "close")  # need holding the case
+
+
+def may_write(handoff: Handoff, counsellor_id: int, action: str) -> bool:
+    """Writing on a case (send, note, hand back, close) needs holding it: taken by this
+    counsellor. A waiting case that nobody holds may also be closed. Admins alike."""
+    if handoff.status == "taken" and handoff.counsellor_id == counsellor_id:
+        return True
+    return action == "close" and handoff.status == "waiting" and handoff.counsellor_id is None
+
+
+def holder_name(session: Session, handoff: Handoff) -> str | None:
+    """The name of whoever holds the case (taken), or None."""
+    if handoff.status != "taken" or handoff.counsellor_id is None:
+        return None
+    holder = session.get(Counsellor, handoff.counsellor_id)
+    return holder.name if holder else f"#{handoff.counsellor_id}"
 
 
 def request(
@@ -40,9 +57,10 @@ def request(
 def queue(session: Session) -> list[dict]:
     now = datetime.now(UTC)
     out = []
-    for h, conv in session.execute(
-        select(Handoff, Conversation)
+    for h, conv, holder in session.execute(
+        select(Handoff, Conversation, Counsellor.name)
         .join(Conversation, Conversation.id == Handoff.conversation_id)
+        .outerjoin(Counsellor, Counsellor.id == Handoff.counsellor_id)
         .where(Handoff.status.in_(OPEN))
         .order_by(Handoff.requested_at)
     ):
@@ -51,6 +69,7 @@ def queue(session: Session) -> list[dict]:
             {
                 "id": h.id,
                 "status": h.status,
+                "holder": holder if h.status == "taken" else None,
                 "reason": h.reason,
                 "channel": h.channel,
                 "language": conv.language,
@@ -109,6 +128,8 @@ def summary(session: Session, handoff: Handoff) -> dict:
         "plan_totals": plan.data.get("totals") if plan else None,
         "notes": handoff.notes,
         "status": handoff.status,
+        "holder_id": handoff.counsellor_id if handoff.status == "taken" else None,
+        "holder": holder_name(session, handoff),
     }
 
 

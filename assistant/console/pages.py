@@ -10,7 +10,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -18,16 +18,21 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from assistant.config import get_settings
-from assistant.console import auth, handoffs, rasa_admin
+from assistant.console import auth, handoffs, wording
 from assistant.db.console_models import Handoff
 from assistant.db.session import session_scope
+from assistant.services import rasa_api
 from connectors import guard
 
 COOKIE = "puente_console"
 COOKIE_PATH = "/console"
-ACTIONS = ("take", "send", "note", "handback", "close")
+ACTIONS = ("take", "takeover", "send", "note", "handback", "close")
 STATIC = Path(__file__).parent / "static"
-STATIC_TYPES = {"console.css": "text/css", "queue.js": "text/javascript"}
+STATIC_TYPES = {
+    "console.css": "text/css",
+    "queue.js": "text/javascript",
+    "conversation.js": "text/javascript",
+}
 
 CSP = {
     "default-src": ["'none'"],
@@ -50,6 +55,7 @@ templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
+templates.globals["words"] = wording
 
 
 def content_security_policy(extra: dict[str, list[str]] | None = None) -> str:
@@ -219,7 +225,9 @@ async def queue_stream(request: Request) -> Response:
 
     def snapshot() -> str:
         with session_scope() as session:
-            return json.dumps([(h["id"], h["status"]) for h in handoffs.queue(session)])
+            return json.dumps(
+                [(h["id"], h["status"], h["holder"]) for h in handoffs.queue(session)]
+            )
 
     async def events():
         first = await asyncio.to_thread(snapshot)
@@ -234,8 +242,41 @@ async def queue_stream(request: Request) -> Response:
     return StreamingResponse(events(), media_type="text/event-stream")
 
 
+def _transcript(sender: str | None) -> tuple[list[dict], str | None]:
+    """The conversation as the counsellor reads it, or the reason it cannot be read."""
+    if not sender:
+        return [], None
+    try:
+        return wording.readable(rasa_api.transcript(sender)), None
+    except rasa_api.RasaUnavailable as exc:
+        return [], str(exc)
+
+
+@router.get("/c/{handoff_id}/transcript")
+def transcript_fragment(request: Request, handoff_id: int) -> Response:
+    """The transcript's items alone: the conversation page polls it to follow the chat."""
+    with session_scope() as session:
+        found = signed_in(session, request)
+        if isinstance(found, Response):
+            return Response(status_code=401)
+        handoff = session.get(Handoff, handoff_id)
+        if handoff is None:
+            return Response("not found", status_code=404)
+        sender = handoff.sender_id
+    transcript, error = _transcript(sender)
+    if error:
+        return Response(status_code=503)
+    return page("transcript.html", transcript=transcript)
+
+
 @router.get("/c/{handoff_id}")
-def conversation_page(request: Request, handoff_id: int, error: str | None = None) -> Response:
+def conversation_page(
+    request: Request,
+    handoff_id: int,
+    error: str | None = None,
+    revoked: int | None = None,
+    sent: int | None = None,
+) -> Response:
     with session_scope() as session:
         found = signed_in(session, request)
         if isinstance(found, Response):
@@ -245,15 +286,13 @@ def conversation_page(request: Request, handoff_id: int, error: str | None = Non
         if handoff is None:
             return Response("not found", status_code=404)
         summary = handoffs.summary(session, handoff)
+        holding = handoffs.may_write(handoff, user.id, "send")
+        can_close = handoffs.may_write(handoff, user.id, "close")
         auth.audit(session, user.id, "viewed", str(handoff_id), {})
         sender = handoff.sender_id
-    transcript: list[dict] = []
-    if sender:
-        try:
-            transcript = rasa_admin.transcript(sender)
-        except rasa_admin.RasaUnavailable as exc:
-            error = error or str(exc)
-    chart = f"/s/{summary['code']}/chart.png" if summary["gaps"] else None
+    transcript, unavailable = _transcript(sender)
+    error = error or unavailable
+    chart = f"/console/c/{handoff_id}/chart.png" if summary["gaps"] else None
     return page(
         "conversation.html",
         user=user,
@@ -263,50 +302,11 @@ def conversation_page(request: Request, handoff_id: int, error: str | None = Non
         transcript=transcript,
         chart=chart,
         error=error,
+        holding=holding,
+        can_close=can_close,
+        revoked=revoked,
+        sent=sent,
     )
-
-
-@router.post("/c/{handoff_id}/{action}")
-async def act(request: Request, handoff_id: int, action: str) -> Response:
-    data = await form(request)
-    if action not in ACTIONS:
-        return Response("unknown action", status_code=404)
-    with session_scope() as session:
-        found = signed_in(session, request, data)
-        if isinstance(found, Response):
-            return found
-        user, row = found
-        handoff = session.get(Handoff, handoff_id)
-        if handoff is None:
-            return Response("not found", status_code=404)
-        text = (data.get("text") or "").strip()[:2000]
-        sender = handoff.sender_id
-        detail = {"chars": len(text)} if text else {}
-        try:
-            if action == "take" and handoff.status == "waiting" and sender:
-                rasa_admin.pause(sender)  # the bot stays silent from now on
-                handoffs.set_status(handoff, "taken", user.id)
-            elif action == "send" and handoff.status == "taken" and text and sender:
-                rasa_admin.send(sender, text, user.name)
-            elif action == "note" and text:
-                handoff.notes = [*handoff.notes, {"by": user.name, "text": text}]
-            elif action == "handback" and handoff.status == "taken" and sender:
-                rasa_admin.resume(
-                    sender, handoffs.state_at_phase(session, handoff, data.get("phase"))
-                )
-                handoffs.set_status(handoff, "closed")
-            elif action == "close" and handoff.status != "closed":
-                if handoff.status == "taken" and sender:
-                    rasa_admin.resume(sender)
-                handoffs.set_status(handoff, "closed")
-        except rasa_admin.RasaUnavailable as exc:
-            session.rollback()  # nothing changes here when Rasa did not take it
-            auth.audit(session, user.id, action, str(handoff_id), {**detail, "failed": "rasa"})
-            return RedirectResponse(
-                f"/console/c/{handoff_id}?error={quote(str(exc))}", status_code=303
-            )
-        auth.audit(session, user.id, action, str(handoff_id), detail)
-    return RedirectResponse(f"/console/c/{handoff_id}", status_code=303)
 
 
 def _case_page(user, row, case: str, status: int = 200, **values) -> Response:
@@ -372,7 +372,8 @@ async def hand_over(request: Request, case: str) -> Response:
         user, row = found
         if not case.startswith("case-"):
             return Response("not a counsellor-started session", status_code=404)
-        conversation = repo.get_conversation(session, case)
+        # the widget's conversation id for this case (connectors/identity.py)
+        conversation = repo.get_conversation(session, f"widget:{case}")
         if conversation is None:
             auth.audit(session, user.id, "case_handover_refused", case, {"reason": "no consent"})
             return _case_page(
@@ -383,32 +384,15 @@ async def hand_over(request: Request, case: str) -> Response:
                 error="La persona todavía no aceptó el aviso de privacidad: sin eso no se "
                 "guarda nada y no hay código para continuar.",
             )
-        code = conversation.resume_code
+        from assistant.conversation.parse import display_code
+
+        code = display_code(conversation.resume_code)
         auth.audit(session, user.id, "case_handed_over", case, {})
     link = f"{get_settings().base_url}/?code={code}"
     qr = segno.make(link, error="m").svg_inline(scale=4)
     return page("case.html", user=user, csrf=row.csrf, case=case, code=code, link=link, qr=qr)
 
 
-@router.get("/audit")
-def audit_page(request: Request) -> Response:
-    from sqlalchemy import select
-
-    from assistant.db.console_models import AuditEntry
-
-    with session_scope() as session:
-        found = signed_in(session, request)
-        if isinstance(found, Response):
-            return found
-        user, row = found
-        if user.role != "admin":
-            auth.audit(session, user.id, "forbidden", "audit", {})
-            return Response("admins only", status_code=403)
-        entries = session.scalars(
-            select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)
-        ).all()
-        return page("audit.html", user=user, csrf=row.csrf, entries=entries)
-
-
-# the privacy pages (export, erase) add their routes to this router
-from assistant.console import privacy_pages  # noqa: E402, F401
+# the case actions (take, take over, send, note, hand back, close), the privacy pages
+# (export, erase) and the audit page add their routes to this router
+from assistant.console import audit_pages, case_pages, privacy_pages  # noqa: E402, F401

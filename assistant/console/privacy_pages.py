@@ -1,7 +1,9 @@
 """The console's privacy pages: "what we know about this person" as a JSON download, and
 erasing it after a confirmation step with counts. Audited with who, when, which conversation
-and how many records; never the data. The routes are the console router's own (imported by
-pages.py once that router exists)."""
+and how many records; never the data. Erasing is for administrators; a counsellor may erase
+only with a written reason (REASON_MIN to REASON_MAX characters), which goes to the audit
+entry and to the administrators' audit page. The routes are the console router's own
+(imported by pages.py once that router exists)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,29 @@ from assistant.console.pages import form, page, router, signed_in
 from assistant.db.console_models import Handoff
 from assistant.db.conversation_models import Conversation
 from assistant.db.session import session_scope
+
+REASON_MIN = 10  # non-blank characters
+REASON_MAX = 1000
+REASON_PROBLEMS = {
+    "missing": "Falta el motivo: para borrar los datos de una persona sin ser administrador "
+    f"tienes que escribir por qué (al menos {REASON_MIN} caracteres). Lo verán los "
+    "administradores.",
+    "too_short": f"El motivo es demasiado corto: escribe al menos {REASON_MIN} caracteres "
+    "(sin contar los espacios).",
+    "too_long": f"El motivo es demasiado largo: como mucho {REASON_MAX} caracteres.",
+}
+
+
+def reason_problem(reason: str, required: bool) -> str | None:
+    """What is wrong with an erasure's reason ("missing", "too_short", "too_long"), or None.
+    Required for counsellors; optional for admins (but never over REASON_MAX)."""
+    if len(reason) > REASON_MAX:
+        return "too_long"
+    if not required:
+        return None
+    if not reason:
+        return "missing"
+    return "too_short" if len("".join(reason.split())) < REASON_MIN else None
 
 
 def _signed_in_person(session, request: Request, handoff_id: int, data: dict | None = None):
@@ -59,7 +84,7 @@ async def privacy_export(request: Request, handoff_id: int) -> Response:
             {"conversation": conv.id, "counts": counts},
         )
     body = json.dumps(exported, ensure_ascii=False, indent=2)
-    filename = f"puente-datos-{exported['code']}.json"
+    filename = f"puente-datos-{conv.resume_code}.json"
     return Response(
         body,
         media_type="application/json",
@@ -67,42 +92,119 @@ async def privacy_export(request: Request, handoff_id: int) -> Response:
     )
 
 
+def _confirm_page(session, user, row, handoff_id: int, conv, status: int = 200, **values):
+    counts = privacy.counts(session, conv, privacy.rasa_senders(session, conv.sender_hash))
+    return page(
+        "erase_confirm.html",
+        status=status,
+        user=user,
+        csrf=row.csrf,
+        id=handoff_id,
+        code=conv.resume_code,
+        counts=counts,
+        reason_required=user.role != "admin",
+        reason_min=REASON_MIN,
+        reason_max=REASON_MAX,
+        **values,
+    )
+
+
 @router.get("/c/{handoff_id}/privacy/erase")
 def erase_confirm(request: Request, handoff_id: int) -> Response:
-    """The confirmation step: what would be deleted, counted."""
+    """The confirmation step: what would be deleted, counted (and, for a counsellor who is
+    not an administrator, the reason they must give)."""
     with session_scope() as session:
         found = _signed_in_person(session, request, handoff_id)
         if isinstance(found, Response):
             return found
         user, row, conv = found
-        counts = privacy.counts(session, conv, privacy.rasa_senders(session, conv.sender_hash))
-        return page(
-            "erase_confirm.html",
-            user=user,
-            csrf=row.csrf,
-            id=handoff_id,
-            code=conv.resume_code,
-            counts=counts,
-        )
+        return _confirm_page(session, user, row, handoff_id, conv)
 
 
 @router.post("/c/{handoff_id}/privacy/erase")
 async def erase(request: Request, handoff_id: int) -> Response:
-    """Delete everything stored for the person (privacy.erase) and show the counts."""
+    """Delete everything stored for the person (privacy.erase) and show the counts. A
+    counsellor without a valid reason gets the confirmation page again (400), saying what is
+    missing; nothing is erased, and the refusal is audited."""
     data = await form(request)
     with session_scope() as session:
         found = _signed_in_person(session, request, handoff_id, data)
         if isinstance(found, Response):
             return found
         user, row, conv = found
+        reason = (data.get("reason") or "").strip()
+        problem = reason_problem(reason, required=user.role != "admin")
+        if problem:
+            auth.audit(
+                session,
+                user.id,
+                "erase_refused",
+                str(handoff_id),
+                {"conversation": conv.id, "missing": problem, "chars": len(reason)},
+            )
+            return _confirm_page(
+                session,
+                user,
+                row,
+                handoff_id,
+                conv,
+                status=400,
+                error=REASON_PROBLEMS[problem],
+                reason=reason[: REASON_MAX + 100],
+            )
         result = privacy.erase(session, conv.resume_code)
         if result is None:
             return Response("not found", status_code=404)
+        detail = {
+            "conversation": conv.id,
+            "before": result["before"],
+            "after": result["after"],
+            "role": user.role,
+        }
+        if reason:
+            detail["reason"] = reason
+        auth.audit(session, user.id, "data_erased", str(handoff_id), detail)
+        return page("erased.html", user=user, csrf=row.csrf, result=result)
+
+
+@router.post("/c/{handoff_id}/privacy/revoke-links")
+async def revoke_links(request: Request, handoff_id: int) -> Response:
+    """Switch off every link to the person's summary and export (e.g. one was shared by
+    mistake); the person gets a new one at the end of their next plan. Audited."""
+    from fastapi.responses import RedirectResponse
+
+    from assistant.access import links
+
+    data = await form(request)
+    with session_scope() as session:
+        found = _signed_in_person(session, request, handoff_id, data)
+        if isinstance(found, Response):
+            return found
+        user, _, conv = found
+        revoked = links.revoke_all(session, conv.id)
         auth.audit(
             session,
             user.id,
-            "data_erased",
+            "links_revoked",
             str(handoff_id),
-            {"conversation": conv.id, "before": result["before"], "after": result["after"]},
+            {"conversation": conv.id, "n": revoked},
         )
-        return page("erased.html", user=user, csrf=row.csrf, result=result)
+    return RedirectResponse(f"/console/c/{handoff_id}?revoked={revoked}", status_code=303)
+
+
+@router.get("/c/{handoff_id}/chart.png")
+def chart(request: Request, handoff_id: int) -> Response:
+    """The person's gap chart, for the counsellor (links opened by tokens are the worker's)."""
+    from assistant.services.plans import chart as draw
+
+    with session_scope() as session:
+        found = _signed_in_person(session, request, handoff_id)
+        if isinstance(found, Response):
+            return found
+        state = found[2].state or {}
+        language = found[2].language
+    gaps = state.get("gaps")
+    if not gaps:
+        return Response("no gaps yet", status_code=404)
+    png = draw({**gaps, "occupation": state.get("goal")}, "png", language)
+    return Response(png, media_type="image/png")

@@ -8,12 +8,14 @@ and then asks that phase's question. It never imports Rasa; the action is a thin
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from assistant.conversation import parse, steps
+from assistant.conversation import parse, steps, understand
+from assistant.conversation.locale import currency_of
 from assistant.conversation.phases import CONSTRAINT_INTENTS, Phase, next_phase
 from assistant.conversation.ports import DialogueServices
 from assistant.conversation.state import ConversationState
@@ -30,6 +32,7 @@ class Turn:
     intent: str
     entities: list[dict] = field(default_factory=list)
     channel: str = "rest"
+    address: str | None = None  # a hash of the client's address, where the channel knows it
 
 
 @dataclass
@@ -51,14 +54,17 @@ class Dialogue:
             if stored:  # a returning worker whose chat history was lost
                 state = ConversationState.load(stored)
                 messages.append(Message(say("resumed", state.language)))
-            else:
+            elif state.pending is None:
                 state.language = _detect_language(turn.text)
+        if state.constraints.currency is None:  # prices in the worker's money, not asked
+            state.constraints.currency = currency_of(turn.sender_id)
         plan_before = state.plan
         intent = self._interpret(state, turn)
-        if state.phase == Phase.WELCOME and intent != "resume":
+        if state.phase == Phase.WELCOME and intent != "resume" and state.pending != "move":
             messages += self._welcome(state, turn, intent)
         else:
             messages += self._turn(state, turn, intent)
+        state.buttons = next((m.buttons for m in reversed(messages) if m.buttons), [])
         if state.consent:
             data = state.model_dump(mode="json")
             state.resume_code = self.services.save(turn.sender_id, turn.channel, data)
@@ -70,12 +76,34 @@ class Dialogue:
     def _interpret(self, state: ConversationState, turn: Turn) -> str:
         """Rasa's intent, corrected by what the phase expects when Rasa is unsure."""
         intent, text = turn.intent or "nlu_fallback", turn.text or ""
+        if state.pending == "move" and intent in ("affirm", "deny"):
+            return intent
         if intent != "resume" and parse.resume_code(text) and len(text.split()) <= 4:
             return "resume"
-        if intent != "nlu_fallback":
-            return intent
+        if parse.revoke_link(text):
+            return "revoke_links"
+        tapped = _typed_button(state, turn)
+        if tapped:
+            return tapped
         words = len(text.split())
         phase = state.phase
+        # the phase's expected answer wins over a look-alike intent: a review command is
+        # never "delete my data", a job title at the goal step is the goal (understand.py)
+        intent = understand.plausible(intent, text)
+        expected = understand.expected(state, text, intent)
+        if expected:
+            return expected
+        if intent == "delete_data" and not parse.delete_request(text):
+            return "nlu_fallback"  # only an explicit phrase starts a deletion
+        if (
+            phase == Phase.GOAL
+            and not state.goal_options
+            and intent in ("tell_experience", "add_experience", "nlu_fallback", "inform")
+            and 1 <= words <= 8
+        ):
+            return "set_goal"
+        if intent != "nlu_fallback":
+            return intent
         if phase == Phase.EXPERIENCES and words >= 4:
             return "tell_experience"
         if phase == Phase.GOAL and not state.goal_options and 1 <= words <= 8:
@@ -128,6 +156,12 @@ class Dialogue:
         state.misses = 0
         if intent != "ask_human":
             state.misses_before_person = False
+        if state.pending == "move":
+            state.pending, code, state.pending_code = None, state.pending_code, None
+            if intent == "affirm" and code:
+                return self._move_here(state, turn, code)
+            if intent in ("affirm", "deny"):
+                return [Message(say("move_cancelled", lang)), *self._prompt(state, state.phase)]
         if state.pending == "delete":
             state.pending = None
             if intent == "affirm":
@@ -152,19 +186,25 @@ class Dialogue:
     def _anywhere(self, state, turn: Turn, intent: str) -> list[Message] | None:
         lang, phase = state.language, state.phase
         if intent == "resume":
-            code = steps.entity(turn.entities, "resume_code") or parse.resume_code(turn.text)
-            stored = self.services.load_by_code(code or "", turn.sender_id)
-            if not stored:
-                return [Message(say("bad_code", lang))] + (
-                    [self._consent_question(state)] if phase == Phase.WELCOME else []
-                )
-            state.__dict__.update(ConversationState.load(stored).__dict__)
-            return [Message(say("resumed", state.language)), *self._prompt(state, state.phase)]
+            return self._found_code(state, turn)
+        if intent == "revoke_links":
+            if not state.consent:
+                return [Message(say("no_links", lang)), *self._prompt(state, phase)]
+            n = self.services.revoke_links(turn.sender_id)
+            return [Message(say("links_revoked", lang, n=n)), *self._prompt(state, phase)]
         if intent == "delete_data":
             state.pending = "delete"
+            what = say(
+                "delete_what",
+                lang,
+                experiences=len(state.profile.experiences),
+                skills=len(state.profile.active),
+                goal=(state.goal or {}).get("label") or "-",
+                plans=1 if state.plan else 0,
+            )
             return [
                 Message(
-                    say("confirm_delete", lang),
+                    say("confirm_delete", lang, what=what),
                     buttons=[
                         button("btn_delete", "/affirm", lang),
                         button("btn_keep", "/deny", lang),
@@ -186,7 +226,8 @@ class Dialogue:
         if intent == "thanks":
             return [Message(say("thanks", lang))]
         if intent == "goodbye":
-            code = say("goodbye_code", lang, code=state.resume_code) if state.resume_code else ""
+            shown = parse.display_code(state.resume_code)
+            code = say("goodbye_code", lang, code=shown) if state.resume_code else ""
             return [Message(say("goodbye", lang) + code)]
         if intent == "greet" and phase != Phase.CONSENT:
             return [Message(say("resumed", lang)), *self._prompt(state, phase)]
@@ -293,11 +334,44 @@ class Dialogue:
         if phase == Phase.WRAP_UP:
             return steps.wrap_up(state, self.services)
         if phase == Phase.HANDOFF:
-            out = [Message(say("handoff", lang, contact=self.services.counsellor_contact()))]
+            contact = self.services.counsellor_contact() or say("default_contact", lang)
+            out = [Message(say("handoff", lang, contact=contact))]
             if not state.consent:
                 out.append(Message(say("handoff_unsaved", lang)))
             return out
         return []
+
+    def _found_code(self, state: ConversationState, turn: Turn) -> list[Message]:
+        """A code moves a saved conversation here only after the worker confirms (the next
+        turn): the code alone is never enough."""
+        lang, phase = state.language, state.phase
+        typed = steps.entity(turn.entities, "resume_code") or turn.text
+        code = parse.resume_code(typed) or parse.resume_code(turn.text) or ""
+        found = self.services.check_code(code, turn.sender_id, turn.address)
+        status = found.get("status")
+        again = [self._consent_question(state)] if phase == Phase.WELCOME else []
+        if status == "locked":
+            return [Message(say("code_locked", lang, minutes=found.get("minutes", 15)))]
+        if status == "same":
+            return [Message(say("code_same", lang)), *self._prompt(state, phase)]
+        if status != "ok":
+            return [Message(say("bad_code", lang)), *again]
+        state.pending, state.pending_code = "move", code
+        goal = found.get("goal") or "-"
+        return [
+            Message(
+                say("confirm_move", lang, goal=goal, skills=found.get("skills", 0)),
+                buttons=[button("btn_move", "/affirm", lang), button("btn_stay", "/deny", lang)],
+            )
+        ]
+
+    def _move_here(self, state: ConversationState, turn: Turn, code: str) -> list[Message]:
+        notice = say("moved_away", state.language)
+        stored = self.services.claim_code(code, turn.sender_id, turn.channel, notice)
+        if not stored:
+            return [Message(say("bad_code", state.language)), *self._prompt(state, state.phase)]
+        state.__dict__.update(ConversationState.load(stored).__dict__)
+        return [Message(say("resumed", state.language)), *self._prompt(state, state.phase)]
 
     def _delete(self, state: ConversationState, turn: Turn) -> list[Message]:
         erased = self.services.delete(turn.sender_id) or {}
@@ -330,6 +404,29 @@ class Dialogue:
             link=data["link"],
         )
         return [Message(held + "\n\n" + stored)]
+
+
+def _typed_button(state: ConversationState, turn: Turn) -> str | None:
+    """Typing a button's words ("están bien") is tapping it: its payload's intent (and any
+    entities it carries) instead of a guess."""
+    typed = parse.fold(turn.text or "").strip(" .!¡¿?")
+    for b in state.buttons:
+        if typed and typed == parse.fold(b.get("title", "")).strip(" .!¡¿?…"):
+            payload = b.get("payload") or ""
+            if not payload.startswith("/"):
+                return None
+            name, _, rest = payload[1:].partition("{")
+            if rest:
+                try:
+                    values = json.loads("{" + rest)
+                except ValueError:
+                    values = {}
+                turn.entities = [
+                    *turn.entities,
+                    *({"entity": k, "value": str(v)} for k, v in values.items()),
+                ]
+            return name or None
+    return None
 
 
 def _n(erased: dict) -> dict:

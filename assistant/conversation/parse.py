@@ -94,6 +94,34 @@ CURRENCY_WORDS = [
     (r"\b(lempiras?|hnl)\b", "HNL"),
 ]
 FREE_WORDS = r"\b(nada|gratis|cero|ningun|nothing|free|no money|sin dinero|no tengo dinero)\b"
+CURRENCY_NAME = (
+    r"(?:(?:mexican|colombian|chilean|argentin\w*|dominican)\s+)?(?:dolares?|dollars?|bucks|usd|"
+    r"soles?|pen|quetzales?|gtq|reales?|reais|brl|euros?|eur|pesos?|mxn|cop|clp|ars|dop|"
+    r"bolivianos?|bob|guaranies|pyg|colones|crc|lempiras?|hnl|lucas?)"
+)
+_NUMBER_WORD = "|".join(sorted(set(WORD_NUMBERS) - {"a", "un", "una"}, key=len, reverse=True))
+AMOUNT = rf"(?:\d[\d.,]*(?:\s*(?:mil|k|thousand))?|(?:\b(?:{_NUMBER_WORD})\b\s*)+)"
+# an amount said with its currency: "$40", "usd 30", "12 mil pesos chilenos", "10 lucas"
+MONEY = re.compile(rf"(?:\$|\bus\$|\busd\b)\s*{AMOUNT}|(?<![\w$.,]){AMOUNT}\s*{CURRENCY_NAME}\b")
+TIME_AMOUNT = re.compile(
+    rf"(?:{AMOUNT}|\buna?\b|\ban?\b)\s*(?:horas?|horitas?|hrs?|hs|hours?|h|semanas?|weeks?|"
+    r"meses|mes|months?|anos?|years?|dias?|days?)\b"
+)
+HOURS = re.compile(
+    r"\b(\d+(?:[.,]\d+)?|[a-z]+)"  # a number, or the lower end of a range ("5 a 8", "5-8")
+    r"(?:(?:\s*-\s*|\s+(?:a|y|to|and|or|o)\s+)(\d+(?:[.,]\d+)?|[a-z]+))?"
+    r"\s*(horas?|horitas?|hrs?|hs|hours?|h)\b"
+)
+SPAN = re.compile(r"\b(\d+|half an?|[a-z]+)\s*(semanas?|weeks?|meses|mes|months?|anos?|years?)\b")
+DAILY = re.compile(
+    r"\b(diari[oa]s?|al dia|por dia|x dia|cada dia|todos los dias|a day|per day|daily|"
+    r"every day|each day)\b"
+)
+DAYS_A_WEEK = (
+    (r"\b(lunes a viernes|entre semana|weekdays?|monday to friday)\b", 5),
+    (r"\b(lunes a sabado|monday to saturday)\b", 6),
+    (r"\b(fines? de semana|weekends?|sabados? y domingos?)\b", 2),
+)
 
 
 def fold(text: str) -> str:
@@ -150,24 +178,58 @@ def budget(text: str) -> float | None:
     return values[0] if values else None
 
 
-def hours_and_weeks(text: str) -> tuple[float | None, int | None]:
-    """("5 horas a la semana por 3 meses") -> (5, 13)."""
+def spaced(text: str) -> str:
+    """Folded, with digits apart from the letters after them ("80usd", "3hrs")."""
+    return re.sub(r"(\d)([a-z$])", r"\1 \2", fold(text))
+
+
+def money(text: str) -> float | None:
+    """An amount said with its currency ("12 dólares", "$40", "10 lucas", "80usd")."""
+    m = MONEY.search(spaced(text))
+    values = numbers(m.group(0)) if m else []
+    return values[0] if values else None
+
+
+def hours_and_weeks(text: str, bare: bool = True) -> tuple[float | None, int | None]:
+    """("5 horas a la semana por 3 meses") -> (5, 13). A range counts its lower end ("entre 4
+    y 6 horas": 4), hours a day count the days said ("3 horas diarias de lunes a viernes": 15,
+    every day otherwise); a span needs a number or "un mes", "for a month", "medio año" ("a
+    week" is a rate). A lone number is the hours when `bare`."""
     t = fold(text)
     hours = weeks = None
-    m = re.search(r"(\d+(?:[.,]\d+)?|[a-z]+)\s*(?:horas?|hrs?|hours?|h)\b", t)
-    if m:
-        hours = _word_or_number(m.group(1))
-    for m in re.finditer(r"(\d+|[a-z]+)\s*(semanas?|weeks?|meses|mes|months?|anos?|years?)\b", t):
-        n = 1.0 if m.group(1) in ("un", "una") else _word_or_number(m.group(1))
+    for m in HOURS.finditer(t):
+        low = _word_or_number(m.group(1))
+        if (
+            low is None
+            and m.group(1) in ("un", "una", "a", "an")
+            and m.group(3) in ("hora", "hour")
+        ):
+            low = 1.0
+        if low is None:
+            continue
+        high = _word_or_number(m.group(2)) if m.group(2) else None
+        hours = min(low, high) if high else low
+        break
+    if hours is not None and DAILY.search(t):
+        hours *= next((n for pattern, n in DAYS_A_WEEK if re.search(pattern, t)), 7)
+    for m in SPAN.finditer(t):
+        token, unit = m.group(1), m.group(2)
+        if token in ("a", "an"):  # "for a month" is a span, "a week" a rate
+            n = 1.0 if re.search(r"\b(for|during|in|within|over)\s+$", t[: m.start()]) else None
+        elif token in ("un", "una"):
+            n = 1.0
+        elif token.startswith(("half", "medi")):
+            n = 0.5 if token in ("half a", "half an", "medio", "media") else None
+        else:
+            n = _word_or_number(token)
         if not n:
-            continue  # "por semana", "a week": a rate, not a span
-        unit = m.group(2)
+            continue  # "por semana", "x semana": a rate, not a span
         factor = 1 if unit.startswith(("seman", "week")) else 4.345
         if unit.startswith(("an", "year")):
             factor = 52
         weeks = max(1, round(n * factor))
         break
-    if hours is None and weeks is None:
+    if bare and hours is None and weeks is None:
         values = numbers(text)
         if len(values) == 1 and 0 < values[0] <= 60:
             hours = values[0]
@@ -180,36 +242,70 @@ def _word_or_number(token: str) -> float | None:
     return _number_at(token)
 
 
+PRONOUN_ONE = re.compile(
+    r"\b(the|this|that|which|each|any|every|no|next|other|last|first|second|third|fourth|"
+    r"fifth|\d+(st|nd|rd|th))\s+$"
+)
+
+
+def mentions(text: str) -> list[tuple[int, int, int]]:
+    """Items named from a numbered list, in order, as (start, end, number) in the folded
+    text: digits ("2", "#4", "3rd", "3,5"), number words ("dos", "three"), ordinals ("la
+    segunda"; "the last" is -1). "one" after "the" or an ordinal, or before "of" ("the second
+    one", "one of them"), is a pronoun; "un", "una", "a" are articles."""
+    t, found = fold(text), []
+    for m in re.finditer(r"(?<!\d)(\d{1,3})(?:st|nd|rd|th)?(?!\d)|\b([a-z]+)\b", t):
+        word = m.group(2)
+        if m.group(1):
+            found.append((m.start(), m.end(), int(m.group(1))))
+        elif word in ORDINALS:
+            found.append((m.start(), m.end(), ORDINALS[word]))
+        elif word in WORD_NUMBERS and word not in ("a", "un", "una", "cero", "zero"):
+            if word in ("one", "uno") and (
+                PRONOUN_ONE.search(t[: m.start()]) or re.match(r"\s+(of|de)\b", t[m.end() :])
+            ):
+                continue
+            if WORD_NUMBERS[word] <= 20:
+                found.append((m.start(), m.end(), WORD_NUMBERS[word]))
+    return found
+
+
 def choice(text: str, count: int) -> int | None:
     """The 0-based item chosen from a numbered list of `count` ("la 2", "the second one")."""
-    t = fold(text)
-    for word, n in ORDINALS.items():
-        if re.search(rf"\b{word}\b", t):
-            index = count - 1 if n == -1 else n - 1
-            return index if 0 <= index < count else None
-    values = [int(v) for v in numbers(text) if float(v).is_integer()]
-    if values and 1 <= values[0] <= count:
-        return values[0] - 1
-    return None
+    found = mentions(text)
+    if not found:
+        return None
+    n = found[0][2]
+    index = count - 1 if n == -1 else n - 1
+    return index if 0 <= index < count else None
 
 
 def choices(text: str, count: int) -> list[int]:
-    """Several items ("quita la 2 y la 5") as 0-based indexes, in order, without repeats."""
-    picked = [int(v) - 1 for v in numbers(text) if float(v).is_integer() and 1 <= v <= count]
-    single = choice(text, count)
-    if not picked and single is not None:
-        picked = [single]
-    return list(dict.fromkeys(picked))
+    """Several items ("quita la 2 y la 5", "remove 3,5") as 0-based indexes, in order, without
+    repeats."""
+    picked = [count - 1 if n == -1 else n - 1 for _, _, n in mentions(text)]
+    return list(dict.fromkeys(i for i in picked if 0 <= i < count))
 
 
-def mode(text: str) -> str | None:
+def mode(text: str, loose: bool = False) -> str | None:
+    """online | onsite | any; `loose` also reads the vaguer "igual", "lo mismo", "las dos",
+    "whatever" (as the answer to the mode question only)."""
     t = fold(text)
     if re.search(r"\b(cualquier|cualquiera|da igual|both|either|any|ambas|ambos)\b", t):
         return "any"
-    if re.search(r"\b(online|en linea|virtual|a distancia|remot[oa]|internet|desde casa)\b", t):
+    if re.search(
+        r"\b(online|en linea|virtual|a distancia|remot\w*|internet|desde (mi )?casa)\b",
+        t,
+    ):
         return "online"
-    if re.search(r"\b(presencial|onsite|on site|in person|en persona|cara a cara)\b", t):
+    if re.search(
+        r"\b(presencial|onsite|on site|in person|en persona|cara a cara|"
+        r"ir a (las |una )?clases?|classroom)\b",
+        t,
+    ):
         return "onsite"
+    if loose and re.search(r"\b(lo mismo|igual|las dos|los dos|whatever)\b", t):
+        return "any"
     return None
 
 
@@ -233,9 +329,51 @@ def language(text: str) -> str | None:
     return None
 
 
+CODE_CHAR = "[A-HJ-NP-Z2-9]"
+CODE_PATTERN = re.compile(
+    rf"(?<![A-Z0-9])({CODE_CHAR}{{4}})[- ]?({CODE_CHAR}{{4}})[- ]?({CODE_CHAR}{{4}})(?![A-Z0-9])"
+)
+
+
 def resume_code(text: str) -> str | None:
-    for m in re.finditer(r"\b([A-HJ-NP-Z2-9]{3})-?([A-HJ-NP-Z2-9]{3})\b", text.upper()):
-        code = m.group(1) + m.group(2)
+    """A 12-character resume code in the text (ABCD-EFGH-JKLM, with or without dashes)."""
+    for m in CODE_PATTERN.finditer(text.upper()):
+        code = "".join(m.groups())
         if any(ch.isdigit() for ch in code) and not code.isdigit():
             return code
     return None
+
+
+def display_code(code: str | None) -> str:
+    """ABCDEFGHJKLM -> ABCD-EFGH-JKLM: easier to read aloud and to type."""
+    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+REVOKE_LINK = re.compile(
+    r"(?i)\b(revoc\w*|anul\w*|desactiv\w*|cancel\w*|invalid\w*|revoke\w*|disable\w*|"
+    r"deactivat\w*|kill)\b.{0,30}\b(enlace|enlaces|link|links|v[ií]nculo)s?\b"
+)
+
+
+def revoke_link(text: str) -> bool:
+    """An explicit request to switch off the summary/export links ("anula mi enlace")."""
+    return bool(REVOKE_LINK.search(fold(text)))
+
+
+DELETE_VERB = re.compile(r"\b(borr\w*|elimin\w*|delet\w*|eras\w*|forget|olvid\w*|suprim\w*|wipe)\b")
+DELETE_WHAT = re.compile(
+    r"\b(datos?|data|informacion|info|todo|everything|all|conversacion|conversation|"
+    r"historial|history|cuenta|account|perfil|profile|me|mi|my)\b"
+)
+
+
+def delete_request(text: str) -> bool:
+    """An explicit request to erase everything ("borra mis datos", "delete my data"): a
+    deletion verb with what it is about, and no item number (numbers are review commands)."""
+    t = fold(text)
+    if t.strip() == "/delete_data":
+        return True
+    if numbers(text):
+        return False
+    return bool(DELETE_VERB.search(t) and DELETE_WHAT.search(t))

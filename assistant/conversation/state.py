@@ -44,9 +44,11 @@ class ConversationState(BaseModel):
     gaps: dict | None = None
     misses: int = 0
     misses_before_person: bool = False
-    pending: str | None = None  # "delete", or an experience told before consent
+    pending: str | None = None  # "delete" or "move": a question waiting for yes or no
+    pending_code: str | None = None  # the code a "move" would claim
     pending_text: str | None = None
     handoff_requested: bool = False
+    buttons: list[dict] = Field(default_factory=list)  # the last reply's, to match typed words
     resume_code: str | None = None
 
     def facts(self, phase: Phase | None = None) -> Facts:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.conversation import parse
+from assistant.conversation import parse, understand
 from assistant.conversation.phases import Phase
 from assistant.conversation.state import ConversationState
-from assistant.conversation.texts import Message, button, say
+from assistant.conversation.texts import Message, T, button, say
 from assistant.plans.constraints import PlanConstraints
 from assistant.profiles.model import Profile
 
@@ -44,6 +44,7 @@ def record_experience(state: ConversationState, text: str, services) -> list[Mes
     new = [s for s in state.profile.skills if s.uri not in before and s.status == "active"]
     if new:
         state.reviewed = False
+        state.review_list = []
     messages = []
     if found.skills:
         examples = ", ".join(s.label for s in found.skills[:3])
@@ -69,12 +70,16 @@ def anything_else(lang: str) -> Message:
 
 # -- skills review ----------------------------------------------------------------------------
 def review_message(state: ConversationState) -> list[Message]:
+    """The numbered list to review. Once shown, the list stays the same while the worker
+    corrects it: a removed skill is not replaced by the next candidate (it used to bring new,
+    often wrong, ones); a new experience starts a new list."""
     lang = state.language
     lines = [say("review_intro", lang)]
     numbered: list[str] = []
+    shown = set(state.review_list)
     for kind, cap in REVIEW_PER_KIND.items():
         skills = sorted(
-            (s for s in state.profile.active if s.kind == kind),
+            (s for s in state.profile.active if s.kind == kind and (not shown or s.uri in shown)),
             key=lambda s: (-s.confidence, s.label),
         )[:cap]
         if not skills:
@@ -93,14 +98,14 @@ def review_message(state: ConversationState) -> list[Message]:
             "\n".join(lines),
             buttons=[
                 button("btn_all_ok", "/affirm", lang),
-                button("btn_more", "/add_experience", lang),
+                button("btn_add_job", "/add_experience", lang),
             ],
         )
     ]
 
 
 def review_turn(state: ConversationState, intent: str, text: str, entities) -> list[Message]:
-    lang = state.language
+    lang, count = state.language, len(state.review_list)
     if intent == "affirm":
         for uri in state.review_list or [s.uri for s in state.profile.active]:
             skill = state.profile.get(uri)
@@ -108,30 +113,38 @@ def review_turn(state: ConversationState, intent: str, text: str, entities) -> l
                 skill.source = "confirmed"
         state.reviewed = True
         return []
-    picked = parse.choices(text, len(state.review_list))
-    number = entity(entities, "number")
-    if not picked and number and number.isdigit() and 1 <= int(number) <= len(state.review_list):
-        picked = [int(number) - 1]
-    level = entity(entities, "level") or parse.level(text)
-    if intent == "rate_level" or (level and picked and intent != "deny"):
-        if not picked or not level:
+    if intent not in ("deny", "rate_level", "select_number"):
+        return review_message(state)
+    actions = understand.review_actions(text, count)  # each number with its own cue
+    if not actions:
+        picked = parse.choices(text, count)
+        number = entity(entities, "number")
+        if not picked and number and number.isdigit() and 1 <= int(number) <= count:
+            picked = [int(number) - 1]
+        level = entity(entities, "level") or parse.level(text)
+        if not picked or (intent == "rate_level" and not level):
             return [Message(say("which_number", lang))]
-        messages = []
-        for i in picked:
-            skill = state.profile.get(state.review_list[i])
-            skill.level = level if level in ("basic", "intermediate", "advanced") else None
-            messages.append(Message(say("rated", lang, level=level, label=skill.label)))
-        return messages
-    if intent in ("deny", "select_number"):
-        if not picked:
-            return [Message(say("which_number", lang))]
-        removed = []
-        for i in picked:
-            skill = state.profile.get(state.review_list[i])
+        rate = intent == "rate_level" or (level and intent != "deny")
+        actions = dict.fromkeys(picked, level if rate else "remove")
+    return _review_actions(state, actions)
+
+
+def _review_actions(state: ConversationState, actions: dict[int, str]) -> list[Message]:
+    """Removes or rates the numbered skills ("saca la 2 y la 3 la manejo avanzado")."""
+    lang, messages, removed = state.language, [], []
+    for i, action in actions.items():
+        skill = state.profile.get(state.review_list[i])
+        if action == "remove":
             skill.status = "rejected"
             removed.append(skill.label)
-        return [Message(say("removed", lang, labels=", ".join(removed)))] + review_message(state)
-    return review_message(state)
+            continue
+        skill.level = action if action in ("basic", "intermediate", "advanced") else None
+        shown = say(f"level_{action}", lang) if f"level_{action}" in T else action
+        messages.append(Message(say("rated", lang, level=shown, label=skill.label)))
+    if not removed:
+        return messages
+    messages.append(Message(say("removed", lang, labels=", ".join(removed))))
+    return messages + review_message(state)
 
 
 # -- goal --------------------------------------------------------------------------------------
@@ -180,6 +193,13 @@ def goal_turn(state, intent, text, entities, services) -> list[Message]:
         state.goal_options = []
         state.plan = state.gaps = None
         return [Message(say("goal_set", lang, label=state.goal["label"]))]
+    if state.goal_options and intent == "deny":
+        other = understand.none_of_these(text)  # "ninguna de esas": ask again
+        if other == "":
+            state.goal_options = []
+            return [goal_prompt(state)]
+        if other:
+            return search_goal(state, other, services)
     title = goal_title(text, entities)
     if title:
         return search_goal(state, title, services)
@@ -218,41 +238,36 @@ def goal_prompt(state: ConversationState) -> Message:
 
 # -- constraints -------------------------------------------------------------------------------
 def apply_constraints(state, intent: str, text: str, entities) -> list[str]:
-    """Reads whatever constraints the text gives, whichever was asked; returns what it noted."""
+    """Reads whatever constraints the text gives, whichever was asked ("50 dólares, 5 hrs x
+    semana, en línea"); Rasa's entities only where the text alone says nothing. Returns what it
+    noted."""
     c, noted = state.constraints, []
     asked = c.missing()
-    if intent == "give_budget" or (
-        asked == "budget" and intent not in ("give_hours", "choose_mode")
-    ):
-        amount = entity(entities, "amount")
-        value = parse.budget(text) if amount is None else parse.budget(amount)
-        if value is not None:
-            c.budget = value
-            c.currency = (
-                entity(entities, "currency") or parse.currency(text) or c.currency or "USD"
-            ).upper()
-            noted.append(f"{c.currency} {value:g}")
-    if intent == "give_hours" or (
-        asked == "hours" and intent not in ("give_budget", "choose_mode")
-    ):
-        hours, weeks = parse.hours_and_weeks(text)
-        if hours is None and entity(entities, "hours"):
-            hours = parse.budget(entity(entities, "hours"))
-        if hours:
-            c.hours_per_week = min(max(hours, 0.5), 80)  # the planner's bounds
-            noted.append(f"{hours:g} h/sem" if state.language == "es" else f"{hours:g} h/week")
-        if weeks:
-            c.weeks = weeks
-            noted.append(f"{weeks} sem" if state.language == "es" else f"{weeks} weeks")
-    if intent == "choose_mode" or (
-        asked == "mode" and intent in ("choose_mode", "deny", "nlu_fallback", "affirm")
-    ):
-        value = entity(entities, "mode") or parse.mode(text)
-        if value is None and asked == "mode" and intent == "deny":
-            value = "any"
-        if value in ("online", "onsite", "any"):
-            c.mode = value
-            noted.append(value)
+    found = understand.constraints_in(text, asked)
+    amount, hours = entity(entities, "amount"), entity(entities, "hours")
+    if "budget" not in found and amount and (intent == "give_budget" or asked == "budget"):
+        found["budget"] = parse.budget(amount)
+    if "hours" not in found and hours and (intent == "give_hours" or asked == "hours"):
+        found["hours"] = parse.budget(hours)
+    if found.get("budget") is not None:
+        c.budget = value = found["budget"]
+        said = (entity(entities, "currency") or "").upper()  # a code, never "60USD"
+        said = said if re.fullmatch(r"[A-Z]{3}", said) else None
+        c.currency = (parse.currency(text) or said or c.currency or "USD").upper()
+        noted.append(f"{c.currency} {value:g}")
+    if found.get("hours"):
+        hours = found["hours"]
+        c.hours_per_week = min(max(hours, 0.5), 80)  # the planner's bounds
+        noted.append(f"{hours:g} h/sem" if state.language == "es" else f"{hours:g} h/week")
+    if found.get("weeks"):
+        c.weeks = weeks = found["weeks"]
+        noted.append(f"{weeks} sem" if state.language == "es" else f"{weeks} weeks")
+    value = found.get("mode") or parse.mode(entity(entities, "mode") or "")
+    if value is None and asked == "mode" and intent == "deny":
+        value = "any"
+    if value in ("online", "onsite", "any"):
+        c.mode = value
+        noted.append(value)
     if noted:
         state.plan = None
     return noted
@@ -385,10 +400,19 @@ def why(state: ConversationState, text: str, entities, phase: Phase) -> list[Mes
         index = parse.choice(text, len(offers))
         if index is not None:
             return [Message(say("why_offer", lang, n=index + 1, reason=offers[index]["reason"]))]
-        return [Message(say("why_plan", lang))]
+        offers = (state.plan or {}).get("offers") or []
+        qa = sum(1 for o in offers if o.get("quality_assurance"))
+        honest = say("plan_qa", lang, n=len(offers), qa=qa) if offers else ""
+        return [Message(say("why_plan", lang, qa=honest).strip())]
     if phase in (Phase.GOAL, Phase.CONSTRAINTS):
         return [Message(say("why_gaps", lang))]
     return [Message(say("why_skills", lang))]
+
+
+def reviewed_skills(state: ConversationState) -> list:
+    """The skills the worker saw and kept (or declared): what the wrap-up counts and the
+    summary shows. Candidates never shown in the review are not theirs to count."""
+    return [s for s in state.profile.active if s.source != "inferred"]
 
 
 def wrap_up(state: ConversationState, services) -> list[Message]:
@@ -398,7 +422,7 @@ def wrap_up(state: ConversationState, services) -> list[Message]:
     text = say(
         "wrap_up",
         lang,
-        skills=len(state.profile.active),
+        skills=len(reviewed_skills(state)),
         goal=(state.goal or {}).get("label", "-"),
         n=len(plan["offers"]),
         cost=f"{cost['currency']} {cost['amount']:g}",
@@ -406,7 +430,8 @@ def wrap_up(state: ConversationState, services) -> list[Message]:
     messages = [Message(text)]
     if state.consent and state.resume_code:
         link = services.summary_link(state.resume_code)
-        messages.append(Message(say("wrap_code", lang, code=state.resume_code, link=link)))
+        shown = parse.display_code(state.resume_code)
+        messages.append(Message(say("wrap_code", lang, code=shown, link=link)))
     else:
         messages.append(Message(say("wrap_unsaved", lang)))
     messages.append(Message(say("after_wrap", lang)))

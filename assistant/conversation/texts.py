@@ -3,6 +3,7 @@ markdown WhatsApp can't render; lists are numbered lines."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 MAX_TEXT = 4096
@@ -96,7 +97,11 @@ T = {
         "can also tell me your level: 'number 3, advanced'.",
     },
     "btn_all_ok": {"es": "Están bien", "en": "They're right"},
+    "btn_add_job": {"es": "Agregar otro trabajo", "en": "Add another job"},
     "removed": {"es": "Quité: {labels}.", "en": "Removed: {labels}."},
+    "level_basic": {"es": "básico", "en": "basic"},
+    "level_intermediate": {"es": "intermedio", "en": "intermediate"},
+    "level_advanced": {"es": "avanzado", "en": "advanced"},
     "rated": {
         "es": "Anoté tu nivel {level} en: {label}.",
         "en": "Noted your {level} level in: {label}.",
@@ -155,7 +160,7 @@ T = {
         "en": "Your plan ({n} courses, {cost}, {hours} h over about {weeks} weeks):",
     },
     "plan_empty": {
-        "es": "No encontré cursos que cubran tus brechas con ese presupuesto y tiempo. "
+        "es": "No encontré cursos que cubran lo que te falta con ese presupuesto y tiempo. "
         "Puedes cambiar el presupuesto, las horas o la modalidad.",
         "en": "I couldn't find courses that cover your gaps within that budget and time. You "
         "can change the budget, the hours or the mode.",
@@ -189,16 +194,22 @@ T = {
         "en": "Anything else? You can change your goal, add an experience or ask for details.",
     },
     "why_plan": {
-        "es": "Elegí los cursos que cubren más de tus brechas más importantes (primero las "
-        "transversales y digitales) sin pasar tu presupuesto ni tu tiempo, prefiriendo los "
-        "que tienen calidad asegurada, aval de empleadores y que suman a un certificado "
-        "mayor. Nunca pongo dos cursos que enseñen lo mismo.",
-        "en": "I chose the courses that cover most of your most important gaps (transversal "
-        "and digital first) within your budget and time, preferring quality-assured, "
+        "es": "Elegí los cursos que cubren más de lo que más te falta (primero las "
+        "habilidades transversales y digitales) sin pasar tu presupuesto ni tu tiempo, "
+        "prefiriendo los que tienen calidad asegurada, aval de empleadores y que suman a un "
+        "certificado mayor. Nunca pongo dos cursos que enseñen lo mismo. {qa}",
+        "en": "I chose the courses that cover most of what you most need (transversal "
+        "and digital skills first) within your budget and time, preferring quality-assured, "
         "employer-endorsed courses that stack into a larger credential. I never include two "
-        "courses that teach the same thing.",
+        "courses that teach the same thing. {qa}",
     },
     "why_offer": {"es": "Curso {n}: {reason}", "en": "Course {n}: {reason}"},
+    "plan_qa": {
+        "es": "De tus {n} cursos, {qa} tienen calidad asegurada por un organismo externo; los "
+        "demás no (lo dice cada uno).",
+        "en": "Of your {n} courses, {qa} are quality-assured by an external body; the others "
+        "are not (each one says so).",
+    },
     "why_skills": {
         "es": "Cada habilidad viene de tus propias palabras: te muestro la frase de la que "
         "salió. Uso la clasificación europea ESCO para nombrarlas.",
@@ -206,7 +217,7 @@ T = {
         "the European ESCO classification to name them.",
     },
     "why_gaps": {
-        "es": "Las brechas son habilidades que el trabajo pide (según ESCO) y que no aparecen "
+        "es": "Lo que te falta son habilidades que el trabajo pide (según ESCO) y que no aparecen "
         "en tu perfil ni en habilidades equivalentes.",
         "en": "Gaps are skills the job asks for (according to ESCO) that your profile does not "
         "show, directly or through an equivalent skill.",
@@ -241,10 +252,21 @@ T = {
         "en": "Since you didn't agree to saving data, they won't see this conversation.",
     },
     "confirm_delete": {
-        "es": "¿Seguro que quieres que borre todos tus datos? No se puede deshacer.",
-        "en": "Are you sure you want me to delete all your data? This can't be undone.",
+        "es": "¿Seguro que quieres que borre todos tus datos? Se borraría: {what}. No se puede "
+        "deshacer. "
+        "(Si solo querías quitar una habilidad de la lista, escribe «quita la» y su número.)",
+        "en": "Are you sure you want me to delete all your data? This would erase: {what}. "
+        "It can't be undone. "
+        '(If you only meant to remove one skill from the list, type "remove" and its number.)',
     },
-    "btn_delete": {"es": "Sí, borrar", "en": "Yes, delete"},
+    "delete_what": {
+        "es": "tu conversación guardada, {experiences} experiencias, {skills} habilidades, "
+        "tu meta ({goal}) y {plans} planes",
+        "en": "your saved conversation, {experiences} experiences, {skills} skills, your "
+        "goal ({goal}) and {plans} plans",
+    },
+    "btn_delete": {"es": "Sí, borrar todo", "en": "Yes, delete all"},
+    "default_contact": {"es": "tu oficina de empleo", "en": "your local employment office"},
     "btn_keep": {"es": "No, conservar", "en": "No, keep"},
     "deleted": {
         "es": "Listo, borré todos tus datos. Si quieres empezar de nuevo, escríbeme.",
@@ -286,8 +308,52 @@ T = {
         "en": "Good to see you again! Let's carry on where we left off.",
     },
     "bad_code": {
-        "es": "No encontré ese código. Revisa que esté bien escrito (6 letras y números).",
-        "en": "I couldn't find that code. Check it is typed right (6 letters and digits).",
+        "es": "No encontré ese código. Revisa que esté bien escrito: son 12 letras y números, "
+        "como ABCD-EFGH-JK23.",
+        "en": "I couldn't find that code. Check it is typed right: 12 letters and digits, "
+        "like ABCD-EFGH-JK23.",
+    },
+    "code_locked": {
+        "es": "Hubo demasiados intentos con códigos que no existen, así que por seguridad no "
+        "pruebo más por ahora. Espera {minutes} minutos y vuelve a intentarlo, o pide ayuda a "
+        "tu oficina de empleo.",
+        "en": "There were too many tries with codes that don't exist, so for safety I won't "
+        "try more for now. Wait {minutes} minutes and try again, or ask your employment "
+        "office for help.",
+    },
+    "code_same": {
+        "es": "Ese código ya es el de esta conversación: seguimos aquí.",
+        "en": "That code already belongs to this conversation: let's carry on here.",
+    },
+    "confirm_move": {
+        "es": "Encontré una conversación guardada con ese código (meta: {goal}; {skills} "
+        "habilidades). ¿La sigo en este dispositivo? El otro dispositivo dejará de tenerla, "
+        "y lo que hay en este chat se reemplaza.",
+        "en": "I found a saved conversation with that code (goal: {goal}; {skills} skills). "
+        "Shall I continue it on this device? The other device will no longer have it, and "
+        "what is in this chat is replaced.",
+    },
+    "btn_move": {"es": "Sí, seguir aquí", "en": "Yes, continue here"},
+    "btn_stay": {"es": "No", "en": "No"},
+    "move_cancelled": {
+        "es": "Listo, no moví nada.",
+        "en": "Fine, I didn't move anything.",
+    },
+    "moved_away": {
+        "es": "Tu conversación con Puente continúa ahora en otro dispositivo (alguien usó tu "
+        "código y lo confirmó). Si no fuiste tú, escribe a tu oficina de empleo.\n\n"
+        "Your Puente conversation now continues on another device (someone used your code "
+        "and confirmed). If it wasn't you, contact your employment office.",
+    },
+    "links_revoked": {
+        "es": "Listo: desactivé {n} enlaces a tu resumen y a tus datos. Nadie puede abrirlos "
+        "ya. Si más adelante necesitas uno nuevo, te lo doy al final del plan.",
+        "en": "Done: I switched off {n} links to your summary and your data. Nobody can open "
+        "them now. If you need a new one later, I'll give it to you at the end of the plan.",
+    },
+    "no_links": {
+        "es": "No hay enlaces que desactivar: no guardo nada de esta conversación.",
+        "en": "There are no links to switch off: I store nothing from this conversation.",
     },
     "language_set": {"es": "Listo, seguimos en español.", "en": "Sure, let's continue in English."},
     "thanks": {"es": "¡Con gusto!", "en": "You're welcome!"},
@@ -322,10 +388,27 @@ T = {
 }
 
 
+# Plural nouns the texts put after a number, and their singular: "1 semanas" reads wrong.
+SINGULAR = {
+    "semanas": "semana", "versiones": "versión", "cursos": "curso", "planes": "plan",
+    "habilidades": "habilidad", "eventos": "evento", "experiencias": "experiencia",
+    "enlaces": "enlace", "pedidos": "pedido", "registros": "registro", "horas": "hora",
+    "weeks": "week", "versions": "version", "courses": "course", "plans": "plan",
+    "skills": "skill", "events": "event", "experiences": "experience", "links": "link",
+    "requests": "request", "records": "record", "hours": "hour",
+}  # fmt: skip
+ONE_NOUN = re.compile(r"\b(?:(unas|about) )?1 (" + "|".join(SINGULAR) + r")\b")
+
+
+def singular_after_one(text: str) -> str:
+    """ "en unas 1 semanas" -> "en 1 semana", "1 versions" -> "1 version"."""
+    return ONE_NOUN.sub(lambda m: "1 " + SINGULAR[m.group(2)], text)
+
+
 def say(key: str, lang: str, **values) -> str:
     variants = T[key]
     text = variants.get(lang) or variants["es"]
-    return text.format(**values) if values else text
+    return singular_after_one(text.format(**values)) if values else text
 
 
 @dataclass

@@ -20,7 +20,7 @@ class Conversation(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # opaque, not the sender id
     sender_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     channel: Mapped[str] = mapped_column(String(32), default="rest")
-    resume_code: Mapped[str] = mapped_column(String(8), unique=True, index=True)
+    resume_code: Mapped[str] = mapped_column(String(16), unique=True, index=True)
     language: Mapped[str] = mapped_column(String(2))
     phase: Mapped[str] = mapped_column(String(32))
     state: Mapped[dict] = mapped_column(JSON)

@@ -57,10 +57,20 @@ def _fmt_money(amount: float, currency: str, words: dict) -> str:
     return f"{currency} {amount:,.0f}" if amount >= 100 else f"{currency} {amount:,.2f}"
 
 
-def reason(c: Candidate, labels: dict[str, str], credited: list[str], lang: str) -> str:
+def reason(
+    c: Candidate,
+    labels: dict[str, str],
+    credited: list[str],
+    lang: str,
+    currency: str | None = None,
+) -> str:
     w = WORDS.get(lang, WORDS["es"])
     parts = [f"{w['covers']}: " + ", ".join(labels[g] for g in credited)]
-    parts.append(_fmt_money(c.cost_amount, c.cost_currency, w))
+    price = _fmt_money(c.cost_amount, c.cost_currency, w)
+    approx = from_usd(c.cost_usd, currency) if currency and currency != c.cost_currency else None
+    if c.cost_amount and approx:  # also in the worker's own currency
+        price += f" (≈ {_fmt_money(approx, currency, w)})"
+    parts.append(price)
     parts.append(f"{c.hours:g} {w['h']}, {math.ceil(c.weeks)} {w['weeks']}")
     parts.append(f"{w['qa']}: {c.quality}" if c.quality else w["no_qa"])
     if c.endorsed_by:
@@ -94,7 +104,7 @@ def _offer_json(c, credited, gaps, constraints) -> dict:
         "endorsed_by": c.endorsed_by,
         "stacks_into": c.stacks_into,
         "url": c.url,
-        "reason": reason(c, labels, mine, constraints.language),
+        "reason": reason(c, labels, mine, constraints.language, constraints.currency),
     }
 
 

@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from assistant.db.conversation_models import Conversation, PlanRecord, ProfileVersion
 from assistant.profiles.model import Profile
 
-# No 0/O, 1/I: codes are read aloud and typed on phones.
+# No 0/O, 1/I: codes are read aloud and typed on phones. 12 characters of 32: 60 bits, shown
+# in groups of four (ABCD-EFGH-JKLM).
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
 
 
 def sender_hash(sender_id: str) -> str:
@@ -25,7 +27,7 @@ def sender_hash(sender_id: str) -> str:
 
 def new_resume_code(session: Session) -> str:
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if not any(ch.isdigit() for ch in code) or code.isdigit():
             continue  # a letter and a digit: a code never looks like a word or a number
         if session.scalar(select(Conversation.id).where(Conversation.resume_code == code)) is None:
@@ -67,14 +69,16 @@ def save_conversation(
     return row
 
 
-def rebind_sender(session: Session, row: Conversation, sender_id: str) -> None:
-    """A returning worker on a new device: their code moves the conversation to the new
-    sender id (an unsaved conversation held by that sender is replaced)."""
+def rebind_sender(session: Session, row: Conversation, sender_id: str, channel: str) -> None:
+    """A returning worker on a new device, who gave the code and confirmed: the conversation
+    moves to the new sender id (a conversation held by that sender is replaced)."""
     new_hash = sender_hash(sender_id)
     if row.sender_hash == new_hash:
         return
-    session.execute(delete(Conversation).where(Conversation.sender_hash == new_hash))
-    row.sender_hash = new_hash
+    replaced = get_conversation(session, sender_id)
+    if replaced is not None:
+        delete_conversation_row(session, replaced)
+    row.sender_hash, row.channel = new_hash, channel
     session.flush()
 
 
@@ -150,8 +154,10 @@ def delete_conversation(session: Session, sender_id: str) -> bool:
 
 
 def delete_conversation_row(session: Session, row: Conversation) -> None:
+    from assistant.db.access_models import ShareLink
     from assistant.db.console_models import Handoff
 
+    session.execute(delete(ShareLink).where(ShareLink.conversation_id == row.id))
     session.execute(delete(Handoff).where(Handoff.conversation_id == row.id))
     session.execute(delete(PlanRecord).where(PlanRecord.conversation_id == row.id))
     session.execute(delete(ProfileVersion).where(ProfileVersion.conversation_id == row.id))

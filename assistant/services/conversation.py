@@ -4,6 +4,7 @@ call). Charts are written under var/charts and served by the web app."""
 from __future__ import annotations
 
 import functools
+import logging
 import secrets
 
 from assistant.config import get_settings
@@ -12,6 +13,8 @@ from assistant.db.session import session_scope
 from assistant.plans.constraints import PlanConstraints
 from assistant.profiles import repository as repo
 from assistant.profiles.model import Profile
+
+log = logging.getLogger(__name__)
 
 
 class LiveServices:
@@ -58,13 +61,69 @@ class LiveServices:
             row = repo.get_conversation(session, sender_id)
             return dict(row.state) if row else None
 
-    def load_by_code(self, code: str, sender_id: str) -> dict | None:
+    def check_code(self, code: str, sender_id: str, address: str | None) -> dict:
+        """Whether `code` opens a saved conversation this sender may claim, without moving
+        it: {"status": "ok", "goal", "skills"} | {"status": "bad"} | {"status": "locked"}.
+        Every try is counted (access.codes); too many failures lock further tries out."""
+        from assistant.access import codes
+
+        limits = self._code_limits()
+        address = codes.address_hash(address)
+        mine = repo.sender_hash(sender_id)
+        with session_scope() as session:
+            if codes.locked(session, mine, address, limits):
+                return {"status": "locked", "minutes": limits.window_minutes}
+            row = repo.by_resume_code(session, code) if code else None
+            if codes.record(session, mine, address, row is not None, limits):
+                return {"status": "locked", "minutes": limits.window_minutes}
+            if row is None:
+                return {"status": "bad"}
+            if row.sender_hash == mine:
+                return {"status": "same"}
+            profile = (row.state or {}).get("profile") or {}
+            active = [s for s in profile.get("skills") or [] if s.get("status") != "rejected"]
+            return {
+                "status": "ok",
+                "goal": ((row.state or {}).get("goal") or {}).get("label"),
+                "skills": len(active),
+            }
+
+    def claim_code(self, code: str, sender_id: str, channel: str, notice: str) -> dict | None:
+        """Move the conversation with `code` to this sender (after the worker confirmed) and
+        tell the device it leaves; returns its state."""
+        from assistant.privacy import rasa_senders
+
         with session_scope() as session:
             row = repo.by_resume_code(session, code)
             if row is None:
                 return None
-            repo.rebind_sender(session, row, sender_id)
-            return dict(row.state)
+            before = [s for s in rasa_senders(session, row.sender_hash) if s != sender_id]
+            repo.rebind_sender(session, row, sender_id, channel)
+            state = dict(row.state)
+        for old in before:
+            self._tell_moved(old, notice)
+        return state
+
+    @staticmethod
+    def _tell_moved(sender: str, notice: str) -> None:
+        from assistant.services import rasa_api
+
+        try:
+            rasa_api.tell_moved(sender, notice)
+        except rasa_api.RasaUnavailable:
+            log.warning("could not tell the previous device that its conversation moved")
+
+    @staticmethod
+    def _code_limits():
+        from assistant.access.codes import CodeLimits
+
+        settings = get_settings()
+        return CodeLimits(
+            per_sender=settings.code_tries_per_sender,
+            per_address=settings.code_tries_per_address,
+            overall=settings.code_tries_overall,
+            window_minutes=settings.code_window_minutes,
+        )
 
     def save(self, sender_id: str, channel: str, state: dict) -> str:
         with session_scope() as session:
@@ -101,17 +160,36 @@ class LiveServices:
 
     def export(self, sender_id: str) -> dict | None:
         """What is stored about this sender (privacy.export), with a link to the JSON."""
-        from assistant.privacy import export
+        from assistant.privacy import export_conversation
 
         with session_scope() as session:
             row = repo.get_conversation(session, sender_id)
-            data = export(session, row.resume_code) if row else None
-        if data is not None:
-            data["link"] = f"{get_settings().base_url}/s/{data['code']}/export.json"
+            if row is None:
+                return None
+            data = export_conversation(session, row)
+            data["link"] = self._link(session, row.id) + "/export.json"
         return data
 
-    def summary_link(self, code: str) -> str:
-        return f"{get_settings().base_url}/s/{code}"
+    def summary_link(self, code: str) -> str | None:
+        """A new link to the summary of the conversation holding `code` (its own)."""
+        with session_scope() as session:
+            row = repo.by_resume_code(session, code)
+            return self._link(session, row.id) if row is not None else None
+
+    def revoke_links(self, sender_id: str) -> int:
+        from assistant.access import links
+
+        with session_scope() as session:
+            row = repo.get_conversation(session, sender_id)
+            return links.revoke_all(session, row.id) if row is not None else 0
+
+    @staticmethod
+    def _link(session, conversation_id: str) -> str:
+        from assistant.access import links
+
+        settings = get_settings()
+        token = links.issue(session, conversation_id, settings.retention_days or None)
+        return f"{settings.base_url}/s/{token}"
 
     def request_person(self, sender_id: str, channel: str, reason: str) -> None:
         from assistant.console import handoffs

@@ -132,6 +132,7 @@ def process_environment(
     action_port = ports.get("action", settings.action_port)
     web_port = ports.get("web", settings.web_port)
     return {
+        "PUENTE_ENVIRONMENT": settings.environment,
         "PUENTE_HOST": settings.host,
         "PUENTE_RASA_PORT": str(rasa_port),
         "PUENTE_ACTION_PORT": str(action_port),
@@ -176,6 +177,7 @@ def setup_all(train: bool = True) -> Path | None:
     from assistant.db.session import session_scope
     from assistant.services.skills import build_indexes
     from assistant.taxonomy.importer import import_esco
+    from assistant.taxonomy.labels import configured_label_dirs, import_labels
 
     settings = get_settings()
     upgrade()
@@ -183,6 +185,15 @@ def setup_all(train: bool = True) -> Path | None:
         result = import_esco(session, settings.esco_dir)
     print(
         f"ESCO v{result.version}: {'up to date' if result.skipped else 'imported'}", file=sys.stderr
+    )
+    with session_scope() as session:  # every language's labels (PUENTE_ESCO_LABELS_DIRS)
+        sets = import_labels(session, configured_label_dirs(settings.esco_labels_dirs))
+    print(
+        "ESCO labels: "
+        + ", ".join(
+            f"{s.source} ({s.language}) {'up to date' if s.skipped else 'imported'}" for s in sets
+        ),
+        file=sys.stderr,
     )
     from assistant.cli.skills_cmd import _progress_factory
 

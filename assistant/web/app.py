@@ -15,16 +15,16 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.config import get_settings
-from assistant.errors import InputTextError, PuenteError
+from assistant.errors import ConfigurationError, InputTextError, PuenteError
 from assistant.plans.constraints import EARLIEST_START, LATEST_START, PlanConstraints
 from assistant.profiles.model import Profile
 from assistant.skills.engine import ESCO_ATTRIBUTION
 from assistant.web import errors
 from assistant.web.limits import (
-    EXTRACT_TEXT_CHARS,
     MAX_PROFILE_SKILLS,
     MAX_URI_CHARS,
     OCCUPATION_TEXT_CHARS,
+    ApiText,
     BodyLimitMiddleware,
     json_only,
 )
@@ -36,13 +36,9 @@ STRICT = ConfigDict(strict=True)
 
 class ExtractRequest(BaseModel):
     model_config = STRICT
-    text: str = Field(
-        ...,
-        max_length=EXTRACT_TEXT_CHARS,
-        description="What the worker did, in their own words "
-        f"(at most {EXTRACT_TEXT_CHARS} characters)",
-    )
-    top: int = Field(10, ge=1, le=500)
+    # at most PUENTE_API_MAX_TEXT_CHARS characters (the description names the value)
+    text: ApiText = Field(..., description="What the worker did, in their own words")
+    top: int = Field(10, ge=1, le=100)
     lang: str = Field("auto", pattern="^(auto|en|es|pt)$")
     cutoff: bool = True
 
@@ -79,7 +75,7 @@ class OccupationRequest(BaseModel):
     text: str = Field(
         ..., max_length=OCCUPATION_TEXT_CHARS, description="A job title or what the person does"
     )
-    top: int = Field(10, ge=1, le=200)
+    top: int = Field(10, ge=1, le=100)
     lang: str = Field("auto", pattern="^(auto|en|es|pt)$")
 
 
@@ -151,6 +147,10 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    try:  # fail closed: never serve on a missing, short or published secret
+        settings.require_secrets()
+    except ConfigurationError as exc:
+        raise SystemExit(f"web app: refusing to start: {exc}") from exc
     app = FastAPI(
         title="Puente",
         version="0.1.0",
@@ -169,22 +169,33 @@ def create_app() -> FastAPI:
         CORSMiddleware,
         allow_origins=settings.origins,
         allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type"],
+        allow_headers=["Content-Type", "Authorization"],
     )
     errors.install(app)
-    # the JSON API: JSON bodies only, and the same declared error answers on every operation
+    from assistant.web.api_auth import ApiKeyRoute, require_api_key
+
+    # the JSON API: an API key (but on the widget's and chat's session routes; ApiKeyRoute),
+    # JSON bodies only, and the same declared error answers on every operation
     api = APIRouter(
-        prefix="/api/v1", dependencies=[Depends(json_only)], responses=errors.API_ERRORS
+        prefix="/api/v1",
+        dependencies=[Depends(require_api_key), Depends(json_only)],
+        responses=errors.API_ERRORS,
+        route_class=ApiKeyRoute,
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     from assistant.console.pages import router as console_router
 
     app.include_router(console_router)
+    from assistant.web.summary_routes import router as summary_router
+
+    app.include_router(summary_router)
 
     @app.get("/", response_class=HTMLResponse)
     def home(lang: str = "es", code: str = "") -> str:
         lang = "en" if lang == "en" else "es"
-        code = code.upper() if re.fullmatch(r"[A-Za-z0-9]{6}", code or "") else ""
+        # a resume code handed over in a link (ABCD-EFGH-JK23): typed in the chat for the
+        # person, who still confirms before anything moves
+        code = code.upper() if re.fullmatch(r"[A-Za-z0-9]{4}(-?[A-Za-z0-9]{4}){2}", code) else ""
         base, rasa = html.escape(settings.base_url), html.escape(settings.rasa_url)
         intro = {
             "es": "Cuéntale a Puente lo que has hecho —trabajos pagados, informales o "
@@ -195,7 +206,9 @@ def create_app() -> FastAPI:
             "short, affordable plan of certified courses.",
         }[lang]
         return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Puente</title></head>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Puente</title>
+<link rel="icon" href="{base}/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="{base}/static/home.css"></head>
 <body><main><h1>Puente</h1><p>{html.escape(intro)}</p>
 <p><a href="/?lang={"es" if lang == "en" else "en"}">{"Español" if lang == "en" else "English"}</a>
 · API: <a href="/docs">/docs</a></p>
@@ -215,6 +228,31 @@ def create_app() -> FastAPI:
             settings.widget_jwt_secret.get_secret_value(),
             settings.widget_token_minutes,
             body.previous,
+        )
+
+    @api.post(
+        "/chat/session",
+        responses={429: errors.RATE_LIMITED_DOC},
+    )
+    def chat_session(body: WidgetSessionRequest) -> dict:
+        """A short-lived token for a REST chat client: send it as `Authorization: Bearer ...`
+        to Rasa's POST /webhooks/rest/webhook; the conversation is the token's (no `sender`
+        needed). `previous` (an earlier token, expired is fine) keeps the same conversation."""
+        from assistant.web.widget_tokens import CHAT_AUDIENCE, issue
+
+        return issue(
+            settings.widget_jwt_secret.get_secret_value(),
+            settings.widget_token_minutes,
+            body.previous,
+            audience=CHAT_AUDIENCE,
+        )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(
+            (STATIC / "favicon.svg").read_bytes(),
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "max-age=86400"},
         )
 
     @app.get("/health")
@@ -317,49 +355,26 @@ def create_app() -> FastAPI:
             raise HTTPException(status_code=404)
         return Response(data, media_type="image/png")
 
-    def _summary(code: str) -> dict:
-        from assistant.db.session import session_scope
-        from assistant.web.summary import load_summary
+    @app.get("/charts/{token}.svg", include_in_schema=False)
+    async def chart_svg_file(token: str) -> Response:
+        """The same chart as SVG, for the web widget (legible at a phone's width). Drawn on
+        each fetch, never stored; the browser keeps it for the chart's lifetime."""
+        from assistant.plans.chart import chart_svg
 
-        with session_scope() as session:
-            found = load_summary(session, code.upper())
-        if found is None:
-            raise HTTPException(status_code=404, detail="no saved summary with that code")
-        return found
-
-    def _chart_png(summary: dict) -> bytes | None:
-        from assistant.services.plans import chart
-
-        gaps = summary.get("gaps")
-        if not gaps:
-            return None
-        return chart({**gaps, "occupation": summary.get("goal")}, "png", summary["language"])
-
-    @app.get("/s/{code}.json", include_in_schema=False)
-    def summary_json(code: str) -> Response:
-        return errors.SafeJSONResponse(_summary(code))
-
-    @app.get("/s/{code}.pdf", include_in_schema=False)
-    def summary_pdf(code: str) -> Response:
-        from assistant.web.summary import render_pdf
-
-        found = _summary(code)
-        pdf = render_pdf(found, _chart_png(found))
-        headers = {"Content-Disposition": f'attachment; filename="puente-{found["code"]}.pdf"'}
-        return Response(pdf, media_type="application/pdf", headers=headers)
-
-    @app.get("/s/{code}/chart.png", include_in_schema=False)
-    def summary_chart(code: str) -> Response:
-        png = _chart_png(_summary(code))
-        if png is None:
-            raise HTTPException(status_code=404, detail="no gaps yet")
-        return Response(png, media_type="image/png")
-
-    @app.get("/s/{code}", response_class=HTMLResponse, include_in_schema=False)
-    def summary_page(code: str) -> str:
-        from assistant.web.summary import render_html
-
-        return render_html(_summary(code))
+        if not re.fullmatch(r"[0-9a-f]{24}", token):
+            raise HTTPException(status_code=404)
+        data = await _off_loop(lambda: chart_svg(settings.var_dir / "charts", token))
+        if data is None:
+            raise HTTPException(status_code=404)
+        return Response(
+            data,
+            media_type="image/svg+xml",
+            headers={
+                "Cache-Control": "private, max-age=604800",
+                # opened on its own, an SVG is a document: it may run nothing
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            },
+        )
 
     app.include_router(api)
     return app

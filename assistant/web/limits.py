@@ -4,12 +4,15 @@ JSON-only bodies on the API, and the per-field limits the request models declare
 from __future__ import annotations
 
 import math
+from typing import Annotated
 
 from fastapi import Request
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.config import Settings
+from assistant.config import Settings, get_settings
 from assistant.web.errors import ApiError, json_error
 
 # The engine's documented limit (PUENTE_MAX_TEXT_CHARS); longer text is refused, not cut.
@@ -18,6 +21,35 @@ EXTRACT_TEXT_CHARS: int = Settings.model_fields["max_text_chars"].default
 OCCUPATION_TEXT_CHARS = 2000
 MAX_PROFILE_SKILLS = 1000
 MAX_URI_CHARS = 500
+
+
+def _api_text_chars() -> int:
+    return get_settings().api_max_text_chars
+
+
+def _within_api_text_chars(value: str) -> str:
+    limit = _api_text_chars()
+    if len(value) > limit:
+        # the same error (and message) as a Field(max_length=...) would give
+        raise PydanticCustomError(
+            "string_too_long",
+            "String should have at most {max_length} characters",
+            {"max_length": limit},
+        )
+    return value
+
+
+def _api_text_schema(schema: dict) -> None:
+    limit = _api_text_chars()
+    schema["maxLength"] = limit
+    schema["description"] = f"{schema.get('description', 'Text')} (at most {limit} characters)"
+
+
+# Text the open API hands to the skill engine: at most PUENTE_API_MAX_TEXT_CHARS characters,
+# the value configured for this process (checked at each request; the OpenAPI states it).
+ApiText = Annotated[
+    str, AfterValidator(_within_api_text_chars), Field(json_schema_extra=_api_text_schema)
+]
 
 
 class BodyLimitMiddleware:

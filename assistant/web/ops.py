@@ -1,6 +1,6 @@
 """Operations for the web app: liveness and readiness, Prometheus metrics, the retention job
 while the app runs, per-address limits where a code could be guessed or sessions farmed,
-"what do you know about me" as a JSON download, and resume codes kept out of the access log."""
+and link tokens and resume codes kept out of the access log."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 RETENTION_EVERY_SECONDS = 6 * 3600
 # Requests per minute per client address on routes that take a resume code (guessing one)
 # or hand out widget sessions.
-ADDRESS_LIMITS = (("/s/", 60), ("/api/v1/widget/session", 30))
+ADDRESS_LIMITS = (("/s/", 60), ("/api/v1/widget/session", 30), ("/api/v1/chat/session", 30))
 
 REQUEST_SECONDS = Histogram(
     "puente_web_request_seconds",
@@ -36,8 +36,8 @@ RETENTION_ERASED = Counter(
     "puente_retention_erased_total", "Conversations erased by the retention job"
 )
 
-# /s/<code>, /s/<code>.pdf ... and ?code=... carry a person's resume code: not for logs.
-CODE_IN_PATH = re.compile(r"(/s/)[A-Za-z0-9]{4,12}")
+# /s/<token>, /s/<token>.pdf ... carry a link token, ?code=... a resume code: not for logs.
+CODE_IN_PATH = re.compile(r"(/s/)[A-Za-z0-9_-]{4,64}")
 CODE_IN_QUERY = re.compile(r"((?:\?|&)code=)[^&\s\"]*")
 
 
@@ -118,29 +118,6 @@ async def metrics() -> Response:
     except Exception:  # noqa: BLE001 - the other metrics still count
         log.warning("handoff queue length unavailable")
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-
-@router.get("/s/{code}/export.json")
-async def export_json(code: str) -> Response:
-    """Everything stored for the conversation with this code (the chat links here when a
-    worker asks what Puente knows about them)."""
-    from assistant.db.session import session_scope
-    from assistant.privacy import export
-
-    def load() -> dict | None:
-        with session_scope() as session:
-            return export(session, code.strip().upper())
-
-    data = await asyncio.to_thread(load) if code.isalnum() and len(code) <= 12 else None
-    if data is None:
-        return json_error(404, "not_found", "no conversation with that code")
-    return JSONResponse(
-        data,
-        headers={
-            "Cache-Control": "no-store",
-            "Content-Disposition": f'attachment; filename="puente-{data["code"]}.json"',
-        },
-    )
 
 
 def _address(request: Request) -> str:

@@ -1,5 +1,6 @@
 """The printable summary a worker gets at the end: profile with evidence, gaps, plan, chart
-and the ESCO attribution, as an HTML page, a PDF and JSON. Found by the resume code."""
+and the ESCO attribution, as an HTML page, a PDF and JSON. Opened by a link token
+(access.links), never by the resume code."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from assistant.db.conversation_models import Conversation
 from assistant.profiles import repository as repo
 from assistant.skills.engine import ESCO_ATTRIBUTION
 
-CODE = re.compile(r"^[A-HJ-NP-Z2-9]{6}$")
 TITLES = {
     "es": {
         "title": "Tu resumen de Puente",
@@ -20,7 +21,7 @@ TITLES = {
         "gaps": "Lo que te conviene reforzar para: {goal}",
         "plan": "Tu plan de formación",
         "total": "Total: {cost}, {hours} h, unas {weeks} semanas",
-        "code": "Código para volver: {code}",
+        "updated": "Actualizado el {date}",
         "transversal": "Transversales",
         "digital": "Digitales",
         "specific": "Propias del oficio",
@@ -34,7 +35,7 @@ TITLES = {
         "gaps": "What is worth strengthening for: {goal}",
         "plan": "Your learning plan",
         "total": "Total: {cost}, {hours} h, about {weeks} weeks",
-        "code": "Code to come back: {code}",
+        "updated": "Updated on {date}",
         "transversal": "Transversal",
         "digital": "Digital",
         "specific": "Job-specific",
@@ -45,17 +46,19 @@ TITLES = {
 }
 
 
-def load_summary(session: Session, code: str) -> dict | None:
-    if not CODE.match(code or ""):
-        return None
-    row = repo.by_resume_code(session, code)
-    if row is None:
-        return None
+def load_summary(session: Session, token: str) -> dict | None:
+    """The summary a link token opens (None for an unknown, revoked or expired one)."""
+    from assistant.access import links
+
+    row = links.resolve(session, token)
+    return {**summary_of(session, row), "token": token} if row is not None else None
+
+
+def summary_of(session: Session, row: Conversation) -> dict:
     state = row.state or {}
     profile = repo.latest_profile_row(session, row.id)
     plan = repo.latest_plan(session, row.id)
     return {
-        "code": row.resume_code,
         "language": row.language,
         "updated_at": row.updated_at.isoformat(),
         "profile": profile.data if profile else state.get("profile", {}),
@@ -68,12 +71,16 @@ def load_summary(session: Session, code: str) -> dict | None:
 
 
 def _skills_by_kind(summary: dict) -> dict[str, list[dict]]:
-    """Active skills by kind; a kind the page has no heading for is shown as job-specific."""
+    """The skills the worker reviewed and kept, by kind; a kind the page has no heading for
+    is shown as job-specific."""
     groups: dict[str, list[dict]] = {"transversal": [], "digital": [], "specific": []}
     for skill in (summary.get("profile") or {}).get("skills") or []:
-        if isinstance(skill, dict) and skill.get("status") != "rejected":
-            kind = skill.get("kind")
-            groups[kind if kind in groups else "specific"].append(skill)
+        if not isinstance(skill, dict) or skill.get("status") == "rejected":
+            continue
+        if skill.get("source") == "inferred":  # never shown in the review: not listed
+            continue
+        kind = skill.get("kind")
+        groups[kind if kind in groups else "specific"].append(skill)
     return groups
 
 
@@ -118,9 +125,9 @@ def render_html(summary: dict) -> str:
         "max-width:46rem;margin:1rem auto;padding:0 1rem;line-height:1.45}"
         "q{color:#555}.reason{color:#444;font-size:.92em}img{max-width:100%}"
         "@media print{a.dl{display:none}}</style></head><body><main>",
-        f"<h1>{e(w['title'])}</h1><p>{e(w['code'].format(code=summary['code']))}</p>",
-        f'<p><a class="dl" href="{e(summary["code"])}.pdf">PDF</a> · '
-        f'<a class="dl" href="{e(summary["code"])}.json">JSON</a></p>',
+        f"<h1>{e(w['title'])}</h1><p>{e(w['updated'].format(date=summary['updated_at'][:10]))}</p>",
+        f'<p><a class="dl" href="{e(summary["token"])}.pdf">PDF</a> · '
+        f'<a class="dl" href="{e(summary["token"])}.json">JSON</a></p>',
         f"<h2>{e(w['skills'])}</h2>",
     ]
     for kind, skills in _skills_by_kind(summary).items():
@@ -139,7 +146,7 @@ def render_html(summary: dict) -> str:
     gaps = (summary.get("gaps") or {}).get("gaps") or []
     if gaps:
         parts.append(f"<h2>{e(w['gaps'].format(goal=goal))}</h2>")
-        parts.append(f'<img src="{e(summary["code"])}/chart.png" alt="chart">')
+        parts.append(f'<img src="{e(summary["token"])}/chart.png" alt="chart">')
         parts.append("<ul>" + "".join(f"<li>{e(_label(g))}</li>" for g in gaps[:10]) + "</ul>")
     offers = (summary.get("plan") or {}).get("offers") or []
     if offers:
@@ -182,7 +189,7 @@ def render_pdf(summary: dict, chart_png: bytes | None) -> bytes:
         pdf.ln(gap)
 
     line(w["title"], 16, 3)
-    line(w["code"].format(code=summary["code"]), 10, 4)
+    line(w["updated"].format(date=summary["updated_at"][:10]), 10, 4)
     line(w["skills"], 13, 2)
     for kind, skills in _skills_by_kind(summary).items():
         if skills:
@@ -192,10 +199,15 @@ def render_pdf(summary: dict, chart_png: bytes | None) -> bytes:
                 line(f"• {_label(s)} ({w.get(s.get('source'), '')}){quote}", 9, 0.5)
             pdf.ln(2)
     goal = (summary.get("goal") or {}).get("label", "-")
-    if chart_png:
+    gaps = (summary.get("gaps") or {}).get("gaps") or []
+    if gaps or chart_png:
         line(w["gaps"].format(goal=goal), 13, 2)
-        pdf.image(io.BytesIO(chart_png), w=170)
-        pdf.ln(3)
+        for g in gaps[:10]:  # the list itself, not only the picture
+            line(f"• {_label(g)}", 9, 0.5)
+        pdf.ln(2)
+        if chart_png:
+            pdf.image(io.BytesIO(chart_png), w=150)
+            pdf.ln(3)
     offers = (summary.get("plan") or {}).get("offers") or []
     if offers:
         line(w["plan"], 13, 2)
@@ -203,5 +215,16 @@ def render_pdf(summary: dict, chart_png: bytes | None) -> bytes:
             line(f"{i}. {o.get('title', '')}", 10, 0.5)
             line(str(o.get("reason", "")), 8, 2)
         line(_totals(summary, w), 10, 3)
-    line(ESCO_ATTRIBUTION, 7, 0)
+    # the attribution in the page footer: never a page of its own
+    return _with_footer(pdf, ESCO_ATTRIBUTION)
+
+
+def _with_footer(pdf, text: str) -> bytes:
+    pages = pdf.pages_count
+    for number in range(1, pages + 1):
+        pdf.page = number
+        pdf.set_auto_page_break(False)
+        pdf.set_y(-12)
+        pdf.set_font("DejaVu", size=7)
+        pdf.cell(0, 5, f"{text}   {number}/{pages}", align="C")
     return bytes(pdf.output())

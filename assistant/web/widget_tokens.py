@@ -1,7 +1,8 @@
-"""Short-lived tokens for the chat widget. The socket.io channel (connectors/) checks them
-and takes the conversation's sender id from `sub`, so a browser cannot pick someone else's
-conversation. A returning browser presents its old token (expired is fine, up to
-RENEW_DAYS) to keep the same conversation."""
+"""Short-lived tokens for the chat clients: the web widget (socket.io) and REST chat clients.
+Rasa's channels (connectors/identity.py) check them and take the conversation from `sub`,
+namespaced by channel (`widget:<sub>`, `rest:<sub>`), so a client cannot pick someone else's
+conversation. A returning client presents its old token (expired is fine, up to RENEW_DAYS)
+to keep the same conversation; a token for one channel never opens the other's."""
 
 from __future__ import annotations
 
@@ -10,24 +11,30 @@ import time
 
 import jwt
 
-AUDIENCE = "puente-widget"
+WIDGET_AUDIENCE = "puente-widget"
+CHAT_AUDIENCE = "puente-rest"
+PREFIX = {WIDGET_AUDIENCE: "widget:", CHAT_AUDIENCE: "rest:"}
 RENEW_DAYS = 30
 
 
 def issue(
-    secret: str, minutes: int, previous: str | None = None, sender: str | None = None
+    secret: str,
+    minutes: int,
+    previous: str | None = None,
+    sender: str | None = None,
+    audience: str = WIDGET_AUDIENCE,
 ) -> dict:
-    sender = sender or _renewable_sender(secret, previous) or f"web-{secrets.token_hex(12)}"
+    sub = sender or _renewable_sub(secret, previous, audience) or secrets.token_hex(16)
     now = int(time.time())
-    claims = {"sub": sender, "aud": AUDIENCE, "iat": now, "exp": now + 60 * minutes}
+    claims = {"sub": sub, "aud": audience, "iat": now, "exp": now + 60 * minutes}
     return {
         "token": jwt.encode(claims, secret, algorithm="HS256"),
-        "sender_id": sender,
+        "sender_id": sub if sub.startswith(PREFIX[audience]) else PREFIX[audience] + sub,
         "expires_in": 60 * minutes,
     }
 
 
-def _renewable_sender(secret: str, previous: str | None) -> str | None:
+def _renewable_sub(secret: str, previous: str | None, audience: str) -> str | None:
     if not previous:
         return None
     try:
@@ -35,7 +42,7 @@ def _renewable_sender(secret: str, previous: str | None) -> str | None:
             previous,
             secret,
             algorithms=["HS256"],
-            audience=AUDIENCE,
+            audience=audience,
             options={"verify_exp": False, "require": ["iat", "sub"]},
         )
     except jwt.PyJWTError:

@@ -13,11 +13,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select
 
-from assistant.console import pages, rasa_admin
+from assistant.console import pages
 from assistant.db.console_models import AuditEntry, Handoff
 from assistant.db.session import session_scope
 from assistant.profiles import repository as repo
 from assistant.profiles.model import Profile
+from assistant.services import rasa_api
 from tests.integration.test_console_store import client_for, csrf_of, new_account, sign_in
 
 EXPERIENCE = "Vendí empanadas en la feria los domingos durante seis años"
@@ -43,6 +44,14 @@ def audit_rows() -> int:
         return session.scalar(select(func.count()).select_from(AuditEntry))
 
 
+def newest_actions(after: int) -> list[str]:
+    """The actions of the audit entries after the first `after` ones."""
+    with session_scope() as session:
+        return list(
+            session.scalars(select(AuditEntry.action).order_by(AuditEntry.id).offset(after))
+        )
+
+
 def last_audit(action: str) -> AuditEntry:
     with session_scope() as session:
         return session.scalars(
@@ -64,7 +73,7 @@ def console_app() -> FastAPI:
 @pytest.fixture(autouse=True)
 def no_transcript(monkeypatch):
     """The conversation page reads Rasa's tracker: not running here."""
-    monkeypatch.setattr(rasa_admin, "transcript", lambda sender: [])
+    monkeypatch.setattr(rasa_api, "transcript", lambda sender: [])
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +99,10 @@ def test_a_counsellor_downloads_what_we_know_about_the_person(desk):
     )
     assert response.headers["cache-control"] == "no-store"
     data = json.loads(response.content)
-    assert data["code"] == code and data["profile_versions"][0]["data"]["experiences"] == [
-        EXPERIENCE
-    ]
-    assert len(data["plans"]) == 1 and data["handoffs"][0]["notes"][0]["by"] == "Ana"
+    assert data["profile_versions"][0]["data"]["experiences"] == [EXPERIENCE]
+    assert len(data["plans"]) == 1 and len(data["handoffs"]) == 1
+    # AND the counsellors' private notes are not the person's export (they stay here)
+    assert "notes" not in data["handoffs"][0] and "nota privada" not in response.text
     # AND the audit log says who, when, which conversation and how much; never the data
     entry = last_audit("data_exported")
     assert entry.counsellor_id is not None and entry.at is not None
@@ -124,8 +133,11 @@ def test_a_counsellor_deletes_the_persons_data_after_confirming(desk):
     assert re.search(r'id="count-profile_versions">1<', confirm.text)
     with session_scope() as session:
         assert repo.by_resume_code(session, code) is not None
-    # WHEN they confirm (POST with the CSRF token)
-    done = desk.post(f"/console/c/{handoff_id}/privacy/erase", data={"csrf": csrf_of(desk)})
+    # WHEN they confirm (POST with the CSRF token and, not being an admin, a reason)
+    reason = "La persona pidió borrar todo en la oficina"
+    done = desk.post(
+        f"/console/c/{handoff_id}/privacy/erase", data={"csrf": csrf_of(desk), "reason": reason}
+    )
     # THEN everything is gone, and the page shows the counts before and after
     assert done.status_code == 200 and "Datos borrados" in done.text
     for key, before in (("conversation", 1), ("profile_versions", 1), ("plans", 1)):
@@ -134,9 +146,10 @@ def test_a_counsellor_deletes_the_persons_data_after_confirming(desk):
     with session_scope() as session:
         assert repo.by_resume_code(session, code) is None
         assert session.get(Handoff, handoff_id) is None
-    # AND the audit log has who, which conversation and the counts; not the data
+    # AND the audit log has who, which conversation, the counts and the reason; not the data
     entry = last_audit("data_erased")
     assert entry.target == str(handoff_id) and entry.detail["conversation"] == conv_id
+    assert entry.detail["reason"] == reason and entry.detail["role"] == "counsellor"
     assert entry.detail["before"]["profile_versions"] == 1
     assert entry.detail["after"] == {
         "conversation": 0,
@@ -147,7 +160,9 @@ def test_a_counsellor_deletes_the_persons_data_after_confirming(desk):
     }
     assert "empanadas" not in json.dumps(entry.detail)
     # AND a second attempt finds nothing
-    again = desk.post(f"/console/c/{handoff_id}/privacy/erase", data={"csrf": csrf_of(desk)})
+    again = desk.post(
+        f"/console/c/{handoff_id}/privacy/erase", data={"csrf": csrf_of(desk), "reason": reason}
+    )
     assert again.status_code == 404
 
 
@@ -166,7 +181,7 @@ def quiet_rasa(monkeypatch):
     """Rasa's API replaced by a recorder (the console's calls succeed, nothing is sent)."""
     calls = []
     for name in ("pause", "resume", "send"):
-        monkeypatch.setattr(rasa_admin, name, lambda *a, _n=name, **k: calls.append(_n))
+        monkeypatch.setattr(rasa_api, name, lambda *a, _n=name, **k: calls.append(_n))
     return calls
 
 
@@ -174,8 +189,23 @@ def post_routes() -> list[APIRoute]:
     return [r for r in pages.router.routes if isinstance(r, APIRoute) and "POST" in r.methods]
 
 
-def requests_for(route: APIRoute, sender: str) -> list[tuple[str, dict]]:
-    """Every concrete request to a route: (path, form), one per value of its parameters."""
+def case_for(action: str | None, sender: str, walker: int, other: int) -> int:
+    """A handoff in the state in which `action` is allowed: waiting for "take" (and for
+    routes without an action), held by another counsellor for "takeover", held by the
+    walking counsellor for the writes (send, note, handback, close)."""
+    handoff_id = a_person(sender)[0]
+    holder = {"takeover": other, None: None, "take": None}.get(action, walker)
+    if holder is not None:
+        with session_scope() as session:
+            pages.handoffs.set_status(session.get(Handoff, handoff_id), "taken", holder)
+    return handoff_id
+
+
+def requests_for(
+    route: APIRoute, sender: str, walker: int, other: int
+) -> list[tuple[str, dict, str | None]]:
+    """Every concrete request to a route: (path, form, action), one per value of its
+    parameters."""
     params = set(re.findall(r"{(\w+)}", route.path))
     unknown = params - {"handoff_id", "action", "case"}
     assert not unknown, f"{route.path}: teach this test the parameter(s) {unknown}"
@@ -184,23 +214,39 @@ def requests_for(route: APIRoute, sender: str) -> list[tuple[str, dict]]:
     for n, action in enumerate(actions):
         path = route.path
         if "handoff_id" in params:
-            path = path.replace("{handoff_id}", str(a_person(f"{sender}-{n}")[0]))
+            handoff_id = case_for(action, f"{sender}-{n}", walker, other)
+            path = path.replace("{handoff_id}", str(handoff_id))
         path = path.replace("{action}", action or "").replace("{case}", "case-0123456789")
-        out.append((path, {"text": "hola", "phase": "goal"}))
+        form = {"text": "hola", "phase": "goal", "reason": "La persona lo pidió por escrito"}
+        out.append((path, form, action))
     return out
 
 
+def counsellor_id(email: str) -> int:
+    from assistant.db.console_models import Counsellor
+
+    with session_scope() as session:
+        return session.scalar(select(Counsellor.id).where(Counsellor.email == email))
+
+
 def test_every_console_post_route_writes_an_audit_entry(console_app, quiet_rasa):
-    # GIVEN every POST route the console's router declares
+    # GIVEN every POST route the console's router declares, each case in the state in which
+    # the action is allowed (a write on a case the walker does not hold is refused, and that
+    # refusal is audited too: test_console_roles.py)
     routes = post_routes()
     paths = {r.path for r in routes}
     assert {"/console/login", "/console/logout", "/console/c/{handoff_id}/{action}"} <= paths
     assert "/console/c/{handoff_id}/privacy/erase" in paths
     assert "/console/c/{handoff_id}/privacy/export" in paths
+    assert "takeover" in pages.ACTIONS
     email = new_account("audit-walk@example.org")
+    walker = counsellor_id(email)
+    other = counsellor_id(new_account("audit-walk-other@example.org"))
     walked = 0
     for route in routes:
-        for path, data in requests_for(route, f"walk-{len(route.path)}-{walked}"):
+        for path, data, action in requests_for(
+            route, f"walk-{len(route.path)}-{walked}", walker, other
+        ):
             # WHEN a signed-in counsellor posts to it with a valid CSRF token
             client = client_for(console_app, "203.0.113.80")
             if route.path != "/console/login":
@@ -211,19 +257,21 @@ def test_every_console_post_route_writes_an_audit_entry(console_app, quiet_rasa)
             before = audit_rows()
             response = client.post(path, data=data)
             # THEN the request worked and at least one audit entry was written
-            assert response.status_code < 500, path
+            assert response.status_code < (400 if action else 500), path
             assert audit_rows() > before, f"POST {path} wrote no audit entry"
+            if action:  # a case action is done, and audited under its own name
+                assert {"takeover": "taken_over"}.get(action, action) in newest_actions(before)
             walked += 1
     assert walked >= len(routes) + len(pages.ACTIONS) - 1
-    assert "pause" in quiet_rasa
+    assert {"pause", "send", "resume"} <= set(quiet_rasa)
 
 
 def test_an_action_rasa_refuses_is_audited_and_changes_nothing(console_app, monkeypatch):
     # GIVEN Rasa's API down
     def down(*_a, **_k):
-        raise rasa_admin.RasaUnavailable("Rasa's API is not reachable: test")
+        raise rasa_api.RasaUnavailable("Rasa's API is not reachable: test")
 
-    monkeypatch.setattr(rasa_admin, "pause", down)
+    monkeypatch.setattr(rasa_api, "pause", down)
     handoff_id, _, _ = a_person("rasa-down")
     client = client_for(console_app, "203.0.113.81")
     sign_in(client, new_account("rasa-down@example.org"))

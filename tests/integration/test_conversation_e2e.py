@@ -30,9 +30,10 @@ def chat(stack, sender: str, message: str) -> str:
 
 
 def stored(sender: str):
+    """What our tables hold for the REST channel's conversation `rest:<sender>`."""
     with session_scope() as session:
         row = session.scalar(
-            select(Conversation).where(Conversation.sender_hash == sender_hash(sender))
+            select(Conversation).where(Conversation.sender_hash == sender_hash(f"rest:{sender}"))
         )
         if row is None:
             return None, [], []
@@ -77,6 +78,7 @@ def test_a_complete_conversation_in_spanish(stack):
         assert image.content[:8] == b"\x89PNG\r\n\x1a\n"
     reply = chat(stack, me, "/affirm")
     assert "Tu código para volver" in reply and "/s/" in reply
+    link = re.search(r"http://\S+/s/[A-Za-z0-9_-]{24}", reply).group()
 
     # THEN the database holds the conversation, the confirmed profile and the plan
     row, profiles, plans = stored(me)
@@ -87,13 +89,15 @@ def test_a_complete_conversation_in_spanish(stack):
     plan = plans[-1]
     assert plan.occupation_uri == row.state["goal"]["uri"] and plan.data["offers"]
     assert plan.data["totals"]["cost"]["amount"] <= 60
-    # AND the printable summary is served, as a page, a PDF and JSON
-    page = httpx.get(f"{stack.url('web')}/s/{row.resume_code}", timeout=30)
+    # AND the printable summary is served at the link, as a page, a PDF and JSON
+    page = httpx.get(link, timeout=30)
     assert page.status_code == 200 and "shop supervisor" in page.text and "ESCO" in page.text
-    pdf = httpx.get(f"{stack.url('web')}/s/{row.resume_code}.pdf", timeout=60)
+    pdf = httpx.get(f"{link}.pdf", timeout=60)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    data = httpx.get(f"{stack.url('web')}/s/{row.resume_code}.json", timeout=30).json()
+    data = httpx.get(f"{link}.json", timeout=30).json()
     assert data["plan"]["offers"][0]["id"] == plan.data["offers"][0]["id"]
+    # AND the resume code opens nothing on the web
+    assert httpx.get(f"{stack.url('web')}/s/{row.resume_code}", timeout=30).status_code == 404
 
 
 def test_a_complete_conversation_in_english_with_digressions(stack):
@@ -140,7 +144,9 @@ def test_a_returning_worker_resumes_with_the_code_and_can_delete_everything(stac
     chat(stack, me, "Trabajé en el campo cosechando fruta y cargando los camiones por dos años")
     row, _, _ = stored(me)
     reply = chat(stack, "e2e-return-new-phone", f"mi código es {row.resume_code}")
-    assert "Seguimos donde quedamos" in reply
+    assert "¿La sigo en este dispositivo?" in reply  # nothing moves before a yes
+    assert stored(me)[0] is not None
+    assert "Seguimos donde quedamos" in chat(stack, "e2e-return-new-phone", "/affirm")
     moved, profiles, _ = stored("e2e-return-new-phone")
     assert moved is not None and moved.id == row.id and profiles
     assert "¿Seguro" in chat(stack, "e2e-return-new-phone", "borra mis datos")
@@ -161,7 +167,7 @@ def _rasa_events(sender: str) -> int:
     from assistant.privacy import rasa_event_count
 
     with session_scope() as session:
-        return rasa_event_count(session, [sender])
+        return rasa_event_count(session, [f"rest:{sender}"])
 
 
 def test_privacy_export_and_delete_by_code_erase_rasa_events_too(stack):

@@ -21,111 +21,37 @@ import asyncio
 import os
 import signal
 import statistics
-import subprocess
 import time
 import uuid
 from collections import Counter
 
 import httpx
-import jwt
-import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
 from assistant.bench_load import SCRIPT
-from tests.conftest import ROOT, free_port
-from tests.integration.conftest import WHATSAPP
-from tests.servers import action_command, make_stack, rasa_command
-from tests.tcp_proxy import TcpProxy
+from tests.integration.conftest import PRODUCTION_PER_IP, WHATSAPP
 
 pytestmark = [pytest.mark.servers, pytest.mark.postgres]
-SERVER = os.environ.get("PUENTE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("PUENTE_TEST_REDIS", "redis://127.0.0.1:6379/4")
 APOLOGY = ("algo falló de mi lado", "something went wrong on my side")
-PER_IP = 25
+PER_IP = PRODUCTION_PER_IP
 UNAVAILABLE = ("no puedo guardar la conversación", "cannot save the conversation")
 
 
-class Prod:
-    def __init__(self, stack, database: str, proxy: TcpProxy) -> None:
-        self.stack, self.database, self.proxy = stack, database, proxy
-        secret = stack.env["PUENTE_RASA_JWT_SECRET"]
-        token = jwt.encode({"user": {"username": "test", "role": "admin"}}, secret, "HS256")
-        self.admin = {"Authorization": f"Bearer {token}"}
-
-    def rasa(self, i: int) -> str:
-        return self.stack.url("rasa" if i % 2 == 0 else "rasa2")
-
-    def events(self, sender: str) -> list[dict]:
-        response = httpx.get(
-            f"{self.rasa(0)}/conversations/{sender}/tracker",
-            params={"include_events": "ALL"},
-            headers=self.admin,
-            timeout=30,
-        )
-        response.raise_for_status()
-        return response.json()["events"]
-
-    def start_action_server(self) -> None:
-        self.stack.start("action", action_command(self.stack.ports["action"]))
-        self.stack.wait_http("action", "/health")
-
-
 @pytest.fixture(scope="module")
-def prod(tmp_root, graph_api):
-    from assistant.config import get_settings
-    from assistant.services.runtime import ensure_rasa_model
-
-    settings = get_settings()
-    model = ensure_rasa_model(settings)
-    name = f"puente_prod_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = SERVER.rsplit("/", 1)[0]
-    proxy = TcpProxy("127.0.0.1", 5432).start()
-    stack = make_stack(settings, model, tmp_root / "logs-prod")
-    stack.ports["rasa2"] = free_port()
-    stack.env.update(
-        DATABASE_URL=f"{base}/{name}",
-        # Rasa reaches the tracker database through a proxy the tests can cut
-        PUENTE_TRACKER_URL=f"postgresql://postgres@127.0.0.1:{proxy.port}/{name}",
-        PUENTE_REDIS_URL=REDIS,
-        REDIS_URL=REDIS,
-        PUENTE_TRUSTED_PROXIES="127.0.0.1",  # the load test's users come "through" an LB
-        PUENTE_RATE_PER_IP=str(PER_IP),
-        PUENTE_WHATSAPP_API_URL=graph_api.url,
-        **WHATSAPP,
-    )
-    # migrations by Alembic, ESCO and the demo catalogue, into PostgreSQL
-    subprocess.run(
-        [str(ROOT / ".venv/bin/assistant"), "setup", "--no-train"],
-        env=stack.env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=900,
-    )
-    prod = Prod(stack, name, proxy)
-    try:
-        prod.start_action_server()
-        stack.start("rasa", rasa_command(stack, model))
-        stack.start("rasa2", rasa_command(stack, model, port=stack.ports["rasa2"]))
-        stack.wait_http("rasa", "/webhooks/ops/health")
-        stack.wait_http("rasa2", "/webhooks/ops/health")
-        yield prod
-    finally:
-        stack.stop()
-        proxy.cut()
-        with psycopg.connect(SERVER, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def prod(production):
+    return production
 
 
-async def say(client: httpx.AsyncClient, url: str, sender: str, message: str, ip: str) -> tuple:
+async def say(
+    client: httpx.AsyncClient, url: str, sender: str, message: str, ip: str, auth: dict
+) -> tuple:
+    """A turn from a server-to-server integration (its API key has the chat scope)."""
     started = time.perf_counter()
     response = await client.post(
         url + "/webhooks/rest/webhook",
         json={"sender": sender, "message": message},
-        headers={"X-Forwarded-For": ip},
+        headers={"X-Forwarded-For": ip, **auth},
         timeout=300,
     )
     return response, time.perf_counter() - started
@@ -167,7 +93,10 @@ def test_one_senders_messages_alternated_and_raced_between_instances_lose_nothin
             # two messages of the same sender at once, one to each instance
             pair = [f"mensaje {k} de {sender}", f"mensaje {k + 1} de {sender}"]
             results = await asyncio.gather(
-                *(say(client, prod.rasa(k + j), sender, pair[j], f"10.9.0.{n}") for j in range(2))
+                *(
+                    say(client, prod.rasa(k + j), sender, pair[j], f"10.9.0.{n}", prod.chat_headers)
+                    for j in range(2)
+                )
             )
             for response, _ in results:
                 assert response.status_code == 200, response.text
@@ -180,7 +109,7 @@ def test_one_senders_messages_alternated_and_raced_between_instances_lose_nothin
             return await asyncio.gather(*(conversation(client, n) for n in range(6)))
 
     for sender, sent in asyncio.run(run()):
-        assert_exact_tracker(prod.events(sender), sent)
+        assert_exact_tracker(prod.events(prod.rest_id(sender)), sent)
 
 
 def test_one_address_over_its_limit_is_refused_on_both_instances(prod):
@@ -190,7 +119,12 @@ def test_one_address_over_its_limit_is_refused_on_both_instances(prod):
             return [
                 (
                     await say(
-                        client, prod.rasa(i), f"ip-{i}-{uuid.uuid4().hex[:4]}", "/greet", "10.8.0.1"
+                        client,
+                        prod.rasa(i),
+                        f"ip-{i}-{uuid.uuid4().hex[:4]}",
+                        "/greet",
+                        "10.8.0.1",
+                        prod.chat_headers,
                     )
                 )[0]
                 for i in range(PER_IP + 1)
@@ -211,7 +145,7 @@ def test_fifty_users_hold_complete_conversations_at_once(prod):
         for k, message in enumerate(SCRIPT[lang]):
             # a load balancer without stickiness: each message may land on either instance
             response, seconds = await say(
-                client, prod.rasa(i + k), sender, message, f"10.1.0.{i + 1}"
+                client, prod.rasa(i + k), sender, message, f"10.1.0.{i + 1}", prod.chat_headers
             )
             statuses[response.status_code] += 1
             latencies.append(seconds)
@@ -237,10 +171,8 @@ def test_fifty_users_hold_complete_conversations_at_once(prod):
     assert problems == [] and set(statuses) == {200}
     # AND every tracker holds exactly the conversation, and every plan is in PostgreSQL
     for sender, lang in users:
-        assert_exact_tracker(prod.events(sender), SCRIPT[lang])
-    engine = create_engine(
-        prod.stack.env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://")
-    )
+        assert_exact_tracker(prod.events(prod.rest_id(sender)), SCRIPT[lang])
+    engine = create_engine(prod.engine_url())
     with engine.connect() as conn:
         rows = conn.execute(
             text(
@@ -275,14 +207,17 @@ def test_a_whatsapp_retry_reaching_the_other_instance_is_answered_once(prod, gra
     graph_api.wait_for(number, lambda sent: len(sent) >= 1)
     time.sleep(3)  # a second, duplicate turn would have answered by now
     # THEN the conversation holds the message once
-    users = [e for e in prod.events(number) if e["event"] == "user"]
+    users = [e for e in prod.events(f"whatsapp:+{number}") if e["event"] == "user"]
     assert [e["text"] for e in users] == ["hola"]
 
 
 def test_a_killed_action_server_gets_an_apology_and_the_conversation_goes_on(prod):
     me = f"fault-action-{uuid.uuid4().hex[:6]}"
     chat = lambda m: httpx.post(  # noqa: E731
-        prod.rasa(0) + "/webhooks/rest/webhook", json={"sender": me, "message": m}, timeout=120
+        prod.rasa(0) + "/webhooks/rest/webhook",
+        json={"sender": me, "message": m},
+        headers=prod.chat_headers,
+        timeout=120,
     )
     assert chat("hola").status_code == 200 and chat("/affirm").status_code == 200
     # WHEN the action server dies mid-conversation
@@ -300,10 +235,13 @@ def test_a_killed_action_server_gets_an_apology_and_the_conversation_goes_on(pro
 def test_a_dropped_tracker_database_refuses_turns_visibly_and_loses_nothing(prod):
     me = f"fault-db-{uuid.uuid4().hex[:6]}"
     chat = lambda m: httpx.post(  # noqa: E731
-        prod.rasa(1) + "/webhooks/rest/webhook", json={"sender": me, "message": m}, timeout=120
+        prod.rasa(1) + "/webhooks/rest/webhook",
+        json={"sender": me, "message": m},
+        headers=prod.chat_headers,
+        timeout=120,
     )
     assert chat("hello").status_code == 200 and chat("/affirm").status_code == 200
-    before = prod.events(me)
+    before = prod.events(prod.rest_id(me))
     # WHEN the database connection drops
     prod.proxy.cut()
     try:
@@ -317,7 +255,7 @@ def test_a_dropped_tracker_database_refuses_turns_visibly_and_loses_nothing(prod
     # WHEN it is back THEN the same conversation continues, with nothing lost or invented
     again = chat("I worked as a cleaner in a hotel for a year, cleaning the rooms")
     assert again.status_code == 200 and "Noted" in reply_text(again), reply_text(again)
-    after = prod.events(me)
+    after = prod.events(prod.rest_id(me))
     assert after[: len(before)] == before
     users = [e["text"] for e in after if e["event"] == "user"]
     assert users == [

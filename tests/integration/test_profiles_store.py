@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.access import links
 from assistant.db.session import session_scope
 from assistant.profiles import repository as repo
 from assistant.profiles.model import Profile, ProfileSkill
@@ -31,7 +32,10 @@ def test_profiles_are_versioned_per_conversation_and_identical_saves_are_not_new
         row = repo.save_conversation(
             session, "store-1", "rest", "es", "experiences", {"phase": "experiences"}
         )
-        assert len(row.resume_code) == 6 and any(ch.isdigit() for ch in row.resume_code)
+        # 12 characters of 32 (60 bits), never a word or a number
+        code = row.resume_code
+        assert len(code) == 12 and any(ch.isdigit() for ch in code) and not code.isdigit()
+        assert not set(code) & set("01IO")
         assert repo.save_profile(session, row.id, _profile()) == 1
         assert repo.save_profile(session, row.id, _profile()) == 1
         assert repo.save_profile(session, row.id, _profile("advanced")) == 2
@@ -61,10 +65,14 @@ def test_summary_page_and_pdf_escape_and_render(esco_db):
         state = {"phase": "wrap_up", "goal": {"uri": "u", "label": "<script>x</script>"}}
         row = repo.save_conversation(session, "store-3", "rest", "es", "wrap_up", state)
         repo.save_profile(session, row.id, _profile())
+        token = links.issue(session, row.id)
         code = row.resume_code
     with session_scope() as session:
-        summary = load_summary(session, code)
+        summary = load_summary(session, token)
         assert load_summary(session, "nope") is None
+        assert load_summary(session, code) is None  # a resume code opens no summary
+        links.revoke_all(session, row.id)
+        assert load_summary(session, token) is None
     page = render_html(summary)
     assert "llevaba las cuentas en Excel" in page and "<script>x" not in page
     assert render_pdf(summary, None).startswith(b"%PDF")

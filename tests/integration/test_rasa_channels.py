@@ -87,7 +87,7 @@ def test_odd_messages_get_an_answer_and_corrupt_nothing(stack, message):
     secret = stack.env["PUENTE_RASA_JWT_SECRET"]
     token = jwt.encode({"user": {"username": "t", "role": "admin"}}, secret, "HS256")
     tracker = httpx.get(
-        stack.url("rasa") + f"/conversations/{me}/tracker",
+        stack.url("rasa") + f"/conversations/rest:{me}/tracker",
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     ).json()

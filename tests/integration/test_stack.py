@@ -116,3 +116,14 @@ def test_plan_and_chart_api(stack):
     assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
     schema = httpx.get(stack.url("web") + "/openapi.json", timeout=10).json()
     assert {"/api/v1/plan", "/api/v1/gaps/chart"} <= set(schema["paths"])
+
+
+def test_the_home_page_is_styled_and_has_an_icon(stack):
+    # GIVEN the web app WHEN a browser asks for the home page and its icon
+    home = httpx.get(stack.url("web") + "/", timeout=30)
+    icon = httpx.get(stack.url("web") + "/favicon.ico", timeout=30)
+    # THEN the page links a stylesheet that is served, and the icon is there (not 404)
+    assert 'rel="stylesheet"' in home.text
+    css = httpx.get(stack.url("web") + "/static/home.css", timeout=30)
+    assert css.status_code == 200 and "font" in css.text
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/")

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -17,6 +18,9 @@ from tests.integration.conftest import WHATSAPP
 pytestmark = pytest.mark.servers
 SECRET = WHATSAPP["PUENTE_WHATSAPP_APP_SECRET"]
 _ids = itertools.count(1)
+# message ids unique to this run: Meta's ids are remembered (in Redis, for days) to answer a
+# retried webhook once, and a later run must not look like a retry
+RUN = uuid.uuid4().hex[:8]
 
 
 def webhook(number: str, message: dict) -> dict:
@@ -39,7 +43,7 @@ def webhook(number: str, message: dict) -> dict:
                             "messages": [
                                 {
                                     "from": number,
-                                    "id": message.pop("id", f"wamid.in{next(_ids)}"),
+                                    "id": message.pop("id", f"wamid.in{RUN}.{next(_ids)}"),
                                     "timestamp": "1764300000",
                                     **message,
                                 }
@@ -142,9 +146,13 @@ def test_a_complete_conversation_over_whatsapp_reaches_a_plan(stack, graph_api):
         if m["type"] == "text":
             assert len(m["text"]["body"]) <= 4096
         if m["type"] == "interactive":
-            assert all(
-                len(b["reply"]["title"]) <= 20 for b in m["interactive"]["action"]["buttons"]
-            )
+            # WhatsApp's limits: body 1,024 characters, 3 buttons of 20, list rows of 24, 10 rows
+            assert 0 < len(m["interactive"]["body"]["text"]) <= 1024
+            action = m["interactive"]["action"]
+            assert len(action.get("buttons", [])) <= 3
+            assert all(len(b["reply"]["title"]) <= 20 for b in action.get("buttons", []))
+            rows = [r for section in action.get("sections", []) for r in section["rows"]]
+            assert len(rows) <= 10 and all(len(r["title"]) <= 24 for r in rows)
 
 
 def test_bad_or_missing_signatures_are_refused_and_nothing_is_stored(stack, graph_api):
@@ -155,11 +163,11 @@ def test_bad_or_missing_signatures_are_refused_and_nothing_is_stored(stack, grap
     assert post(stack, webhook(me, text("hola")), secret="wrong").status_code == 403
     assert post(stack, webhook(me, text("hola")), secret=None).status_code == 403
     tracker = httpx.get(
-        stack.url("rasa") + f"/conversations/{me}/tracker", headers=_admin(stack)
+        stack.url("rasa") + f"/conversations/whatsapp:+{me}/tracker", headers=_admin(stack)
     ).json()
     assert not [e for e in tracker["events"] if e["event"] == "user"]
     with session_scope() as session:
-        assert repo.get_conversation(session, me) is None
+        assert repo.get_conversation(session, f"whatsapp:+{me}") is None
     assert graph_api.to(me) == []
 
 
@@ -197,7 +205,7 @@ def test_a_counsellors_takeover_message_reaches_whatsapp(stack, graph_api):
     turn(stack, graph_api, me, text("hola"), "¿Aceptas?")
     turn(stack, graph_api, me, tap("/affirm", "Acepto"), "Cuéntame")
     turn(stack, graph_api, me, text("quiero hablar con una persona"), "Te pongo en contacto")
-    from assistant.console import rasa_admin
+    from assistant.services import rasa_api
 
     env = {
         "PUENTE_RASA_PORT": str(stack.ports["rasa"]),
@@ -206,8 +214,9 @@ def test_a_counsellors_takeover_message_reaches_whatsapp(stack, graph_api):
     _with_env(
         env,
         lambda: (
-            rasa_admin.pause(me),
-            rasa_admin.send(me, "Hola Rosa, soy Ana, tu orientadora.", "Ana"),
+            # the conversation's id, as the WhatsApp channel namespaces it
+            rasa_api.pause(f"whatsapp:+{me}"),
+            rasa_api.send(f"whatsapp:+{me}", "Hola Rosa, soy Ana, tu orientadora.", "Ana"),
         ),
     )
     graph_api.wait_for(me, lambda ms: "soy Ana" in said(ms))

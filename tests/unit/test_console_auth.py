@@ -233,7 +233,7 @@ def test_a_password_change_ends_every_session_of_the_account(account):
         ("development", "", False),
         ("development", "http://127.0.0.1:8000", False),
         ("development", "https://puente.example.org", True),
-        ("test", "HTTPS://puente.example.org/", True),
+        ("development", "HTTPS://puente.example.org/", True),
         ("production", "", True),
         ("production", "http://internal:8000", True),
     ],

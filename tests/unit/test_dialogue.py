@@ -13,13 +13,27 @@ SKILLS = {
     "enseñ": ("coach employees", "transversal"),
     "show": ("coach employees", "transversal"),
     "whatsapp": ("use communication and collaboration software", "digital"),
+    # a warehouse story with more job-specific skills than the review shows (5)
+    "inventario": ("manage inventory", "specific"),
+    "etiquet": ("label goods", "specific"),
+    "montacarg": ("operate forklift", "specific"),
+    "despach": ("dispatch orders", "specific"),
+    "pallet": ("stack pallets", "specific"),
+    "remito": ("check delivery notes", "specific"),
 }
+WAREHOUSE = (
+    "Trabajé dos años en un depósito: llevaba el inventario, etiquetaba cajas, manejaba el "
+    "montacargas, despachaba pedidos, armaba pallets y revisaba los remitos."
+)
 
 
 class FakeServices:
     def __init__(self):
         self.store: dict[str, dict] = {}
         self.codes: dict[str, str] = {}
+        self.failures = 0
+        self.told: list[tuple[str, str]] = []
+        self.links = 0
         self.plans: list[dict] = []
         self.handoffs: list[tuple] = []
 
@@ -86,17 +100,29 @@ class FakeServices:
     def load(self, sender_id):
         return self.store.get(sender_id)
 
-    def load_by_code(self, code, sender_id):
+    def check_code(self, code, sender_id, address):
+        owner = self.codes.get(code)
+        if owner is None:
+            self.failures += 1
+            return {"status": "locked" if self.failures > 5 else "bad", "minutes": 15}
+        if owner == sender_id:
+            return {"status": "same"}
+        goal = (self.store[owner].get("goal") or {}).get("label")
+        return {"status": "ok", "goal": goal, "skills": 3}
+
+    def claim_code(self, code, sender_id, channel, notice):
         owner = self.codes.get(code)
         if owner is None:
             return None
         self.store[sender_id] = self.store.pop(owner)
         self.codes[code] = sender_id
+        self.told.append((owner, notice))
         return self.store[sender_id]
 
     def save(self, sender_id, channel, state):
         code = next(
-            (c for c, s in self.codes.items() if s == sender_id), f"AB{len(self.codes) + 2}C7D"
+            (c for c, s in self.codes.items() if s == sender_id),
+            f"AB{len(self.codes) + 2}C7DEFGHJK",
         )
         self.codes[code] = sender_id
         self.store[sender_id] = {**state, "resume_code": code}
@@ -126,7 +152,12 @@ class FakeServices:
         }
 
     def summary_link(self, code):
-        return f"http://test/s/{code}"
+        self.links += 1
+        return f"http://test/s/link{self.links}"
+
+    def revoke_links(self, sender_id):
+        revoked, self.links = self.links, 0
+        return revoked
 
     def request_person(self, sender_id, channel, reason):
         self.handoffs.append((sender_id, reason))
@@ -175,7 +206,7 @@ def test_a_complete_conversation_in_spanish_saves_profile_goal_and_plan(chat):
     assert "¿Cuántas horas" in chat.say("unos 50 dólares", "give_budget")
     assert "en línea, presenciales" in chat.say("5 horas por semana por 3 meses", "give_hours")
     reply = chat.say("en línea", "choose_mode")
-    assert "Tu plan (1 cursos" in reply and any(m.image for m in chat.last)
+    assert "Tu plan (1 curso," in reply and any(m.image for m in chat.last)
     reply = chat.say("me sirve", "affirm")
     assert "Tu código para volver" in reply and "http://test/s/" in reply
     stored = chat.services.store["u1"]
@@ -241,7 +272,7 @@ def test_what_do_you_know_about_me_lists_what_is_stored_with_a_link_to_all_of_it
     reply = chat.say("¿qué datos tienen de mí?", "ask_my_data")
     # THEN they get counts, the JSON link with their code, and the phase's question again
     code = chat.state["resume_code"]
-    assert "1 experiencias" in reply and "1 versiones de tu perfil" in reply
+    assert "1 experiencia que" in reply and "1 versión de tu perfil" in reply
     assert f"http://test/s/{code}/export.json" in reply and "12 eventos" in reply
     assert chat.state["phase"] == "experiences"
 
@@ -264,18 +295,60 @@ def test_switching_language_repeats_the_question_in_the_new_language(chat):
     assert "continue in English" in reply and "Tell me about a job" in reply
 
 
-def test_a_code_brings_the_conversation_to_a_new_device():
+def test_a_code_brings_the_conversation_to_a_new_device_only_after_confirming():
+    # GIVEN a worker who told a job on their phone
     services = FakeServices()
     phone = Chat(services, "phone")
     phone.say("hola", "greet")
     phone.say("sí", "affirm")
     phone.say("trabajé en la caja de un súper tres años", "tell_experience")
     code = phone.state["resume_code"]
+    shown = "-".join(code[i : i + 4] for i in range(0, 12, 4))
+    # WHEN they type the code (as shown, with dashes) on a laptop
     laptop = Chat(services, "laptop")
-    reply = laptop.say(f"mi código es {code}", "resume", resume_code=code)
-    assert "Seguimos donde quedamos" in reply
+    reply = laptop.say(f"mi código es {shown}", "resume", resume_code=shown)
+    # THEN nothing moves yet: they are asked to confirm
+    assert "¿La sigo en este dispositivo?" in reply
+    assert "phone" in services.store and "laptop" not in services.store
+    # WHEN they confirm THEN the conversation moves and the phone is told
+    assert "Seguimos donde quedamos" in laptop.say("sí", "affirm")
     assert laptop.state["profile"]["experiences"] == ["trabajé en la caja de un súper tres años"]
     assert "laptop" in services.store and "phone" not in services.store
+    assert services.told and services.told[0][0] == "phone"
+
+
+def test_a_code_declined_at_the_confirmation_moves_nothing():
+    services = FakeServices()
+    phone = Chat(services, "phone")
+    for text, intent in [("hola", "greet"), ("sí", "affirm")]:
+        phone.say(text, intent)
+    code = phone.state["resume_code"]
+    laptop = Chat(services, "laptop")
+    laptop.say(code, "resume", resume_code=code)
+    # WHEN the person says no THEN the conversation stays where it was
+    assert "no moví nada" in laptop.say("no", "deny")
+    assert "phone" in services.store and "laptop" not in services.store and not services.told
+
+
+def test_wrong_codes_are_refused_then_locked_out():
+    # GIVEN someone trying codes that do not exist
+    guesser = Chat(FakeServices(), "guesser")
+    guesser.say("hola", "greet")
+    replies = [guesser.say(f"ABCD-EFGH-JK{n}2", "resume") for n in range(2, 9)]
+    # THEN each is refused, and past the limit they are told to wait
+    assert "No encontré ese código" in replies[0]
+    assert "demasiados intentos" in replies[-1] and "15 minutos" in replies[-1]
+
+
+def test_revoking_links_in_the_chat_switches_them_off(chat):
+    # GIVEN a consenting worker who was given a link
+    to_constraints(chat)
+    chat.services.summary_link("x")
+    # WHEN they ask to switch the link off THEN it is revoked and they are told
+    reply = chat.say("anula mi enlace por favor", "delete_data")
+    assert "desactivé 1 enlace" in reply and chat.services.links == 0
+    # AND it is not taken as deleting their data
+    assert "borre todos tus datos" not in reply
 
 
 def to_constraints(chat) -> None:
@@ -314,3 +387,186 @@ def test_why_and_details_answer_in_place_during_the_plan(chat):
     assert chat.state["phase"] == "plan"
     assert "¿Qué trabajo te gustaría" in chat.say("quiero cambiar de meta", "change_goal")
     assert chat.state["goal"] is None
+
+
+# -- the conversation as people live it (issue: "remove 2" must never delete) -------------------
+
+
+def at_review(chat, story=WAREHOUSE) -> str:
+    chat.say("hola", "greet")
+    chat.say("sí", "affirm")
+    chat.say(story, "tell_experience")
+    return chat.say("no, eso es todo", "deny")
+
+
+@pytest.mark.parametrize(
+    "text", ["remove 2", "remove 3", "remove the 2", "remove 2 please", "quita la 2", "la 2 no"]
+)
+def test_a_review_command_never_reaches_deletion_whatever_the_nlu_says(chat, text):
+    # GIVEN the skills review, and an NLU that takes "remove 2" for "delete my data"
+    at_review(chat)
+    shown = list(chat.state["review_list"])
+    # WHEN the worker types a review command
+    reply = chat.say(text, "delete_data")
+    # THEN one skill is removed, nothing asks about erasing data, nothing is erased
+    assert "Quité:" in reply and "borre todos tus datos" not in reply
+    assert chat.state["pending"] is None and "u1" in chat.services.store
+    rejected = [s["uri"] for s in chat.state["profile"]["skills"] if s["status"] == "rejected"]
+    assert len(rejected) == 1 and rejected[0] in shown
+    # AND a following "yes" is not a confirmation of anything destructive
+    chat.say("sí", "affirm")
+    assert "u1" in chat.services.store
+
+
+def test_deleting_needs_an_explicit_phrase_and_the_question_names_what_goes(chat):
+    at_review(chat)
+    # WHEN the NLU says delete_data for a vague "borrar" THEN nothing is asked or erased
+    assert "borre todos tus datos" not in chat.say("borrar", "delete_data")
+    # WHEN the worker says it explicitly THEN the question names what would be erased
+    reply = chat.say("borra mis datos", "delete_data")
+    assert "1 experiencia," in reply and "7 habilidades" in reply
+    assert [b["title"] for b in chat.last[-1].buttons][0] == "Sí, borrar todo"
+
+
+def test_removing_a_skill_never_brings_new_ones_into_the_list(chat):
+    # GIVEN a review that shows 5 of the 7 job-specific skills found
+    reply = at_review(chat, WAREHOUSE + " También cobraba en la caja.")
+    shown = set(chat.state["review_list"])
+    assert len([s for s in chat.state["profile"]["skills"] if s["status"] == "active"]) > len(shown)
+    # WHEN two are removed, one at a time
+    chat.say("quita la 1", "select_number")
+    chat.say("quita la 1", "select_number")
+    # THEN the list shows only what was there before, minus the two
+    assert set(chat.state["review_list"]) <= shown and len(chat.state["review_list"]) == 3
+    assert "¿Están bien?" in reply
+
+
+def test_typing_a_buttons_words_is_tapping_it(chat):
+    at_review(chat)
+    # WHEN the worker types "Están bien" (the NLU is unsure) THEN it is the button's answer
+    assert "¿Qué trabajo te gustaría" in chat.say("están bien", "nlu_fallback")
+
+
+def test_a_job_title_at_the_goal_step_is_the_goal_not_past_work(chat):
+    at_review(chat)
+    chat.say("están bien", "affirm")
+    experiences = list(chat.state["profile"]["experiences"])
+    # WHEN the worker answers with a job title the NLU takes for an experience
+    reply = chat.say("encargado de almacén", "tell_experience")
+    # THEN it is searched as the goal, and nothing is added to what they did
+    assert "1. encargado de almacén 1" in reply
+    assert chat.state["profile"]["experiences"] == experiences
+
+
+def test_the_review_offers_to_add_a_job_and_the_wrap_up_counts_what_was_reviewed(chat):
+    at_review(chat, WAREHOUSE + " También cobraba en la caja.")
+    # THEN the review's buttons say what they do
+    titles = [b["title"] for b in chat.last[-1].buttons]
+    assert titles == ["Están bien", "Agregar otro trabajo"]
+    shown = len(chat.state["review_list"])
+    to_constraints_from_review(chat)
+    for text, intent in [("50 dólares", "give_budget"), ("5 horas por 4 semanas", "give_hours")]:
+        chat.say(text, intent)
+    chat.say("me da igual", "choose_mode")
+    reply = chat.say("sí", "affirm")
+    # AND the wrap-up counts the skills the worker saw, not candidates never shown
+    assert f"{shown} habilidades" in reply
+
+
+def to_constraints_from_review(chat) -> None:
+    chat.say("están bien", "affirm")
+    chat.say("quiero ser cajero", "set_goal")
+    chat.say("1", "select_number")
+
+
+def test_a_whatsapp_number_gives_the_currency_without_asking():
+    # GIVEN a worker writing from a Chilean WhatsApp number, who gives a budget in numbers only
+    chat = Chat(FakeServices(), "whatsapp:+56912345678")
+    to_constraints(chat)
+    reply = chat.say("unos 20000", "give_budget")
+    # THEN the budget is in Chilean pesos, as they meant
+    assert chat.state["constraints"]["currency"] == "CLP" and "CLP 20000" in reply
+
+
+# -- issue 18: the phase's question decides what a turn means (tests/dialogue/corpus_*.yml) ------
+
+
+def _skill(chat, n: int) -> dict:
+    uri = chat.state["review_list"][n - 1]
+    return next(s for s in chat.state["profile"]["skills"] if s["uri"] == uri)
+
+
+def test_several_review_commands_at_once_each_number_its_own(chat):
+    at_review(chat)
+    first, second, third = (_skill(chat, n)["uri"] for n in (1, 2, 3))
+    # WHEN one message removes one skill and rates another (the NLU calls it delete_data)
+    reply = chat.say("saca la 2 y la 1 la domino", "delete_data")
+    # THEN each number gets its own action, and nothing asks about erasing data
+    skills = {s["uri"]: s for s in chat.state["profile"]["skills"]}
+    assert skills[second]["status"] == "rejected" and skills[first]["level"] == "advanced"
+    assert skills[third]["status"] == "active" and "borre todos tus datos" not in reply
+    # AND two levels in one message are two levels
+    chat.say("la 1 básico y la 2 intermedio", "rate_level")
+    assert (_skill(chat, 1)["level"], _skill(chat, 2)["level"]) == ("basic", "intermediate")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [("todo está bien", "deny"), ("all looks good", "goodbye")]
+)
+def test_an_agreement_at_the_review_confirms_whatever_the_nlu_says(chat, text, intent):
+    at_review(chat)
+    assert "¿Qué trabajo te gustaría" in chat.say(text, intent)
+    assert chat.state["reviewed"] is True
+
+
+def test_not_knowing_at_the_review_gets_help_not_a_confirmation(chat):
+    at_review(chat)
+    reply = chat.say("no sé", "affirm")
+    assert "Te hago preguntas" in reply and chat.state["phase"] == "skills_review"
+    assert not chat.state["reviewed"]
+
+
+def test_none_of_the_goal_options_asks_again_or_searches_what_is_named_instead(chat):
+    at_review(chat)
+    chat.say("están bien", "affirm")
+    chat.say("quiero ser cajero", "set_goal")
+    experiences = list(chat.state["profile"]["experiences"])
+    # WHEN none of the three fits THEN no goal, no options, the goal question again
+    assert "¿Qué trabajo te gustaría" in chat.say("ninguna de estas", "affirm")
+    assert chat.state["goal"] is None and chat.state["goal_options"] == []
+    # WHEN the worker names another job with it THEN that job is searched
+    chat.say("quiero ser cajero", "set_goal")
+    assert "1. panadero 1" in chat.say("ninguna, mejor algo de panadero", "deny")
+    assert chat.state["profile"]["experiences"] == experiences and chat.state["goal"] is None
+
+
+def test_at_the_goal_question_asking_for_options_suggests_close_jobs(chat):
+    at_review(chat)
+    chat.say("están bien", "affirm")
+    assert "shop supervisor" in chat.say("¿qué opciones tengo?", "ask_help")
+
+
+def test_a_language_named_as_a_subject_is_a_goal_not_a_language_switch(chat):
+    at_review(chat)
+    chat.say("están bien", "affirm")
+    reply = chat.say("maestra de inglés", "switch_language")
+    assert "1. maestra de inglés 1" in reply and chat.state["language"] == "es"
+
+
+def test_several_constraints_in_one_message_whatever_was_asked(chat):
+    to_constraints(chat)
+    # WHEN the budget question is answered with budget, hours and mode at once
+    reply = chat.say("30 dólares, 4 hrs por semana, presencial", "give_hours")
+    # THEN all three are noted and the plan comes straight away
+    c = chat.state["constraints"]
+    assert (c["budget"], c["currency"], c["hours_per_week"], c["mode"]) == (30, "USD", 4, "onsite")
+    assert "Tu plan" in reply
+
+
+def test_a_duration_at_the_hours_question_is_never_an_experience(chat):
+    to_constraints(chat)
+    chat.say("50 dólares", "give_budget")
+    experiences = list(chat.state["profile"]["experiences"])
+    reply = chat.say("2 meses", "tell_experience")
+    assert chat.state["constraints"]["weeks"] == 9 and "¿Cuántas horas" in reply
+    assert chat.state["profile"]["experiences"] == experiences

@@ -1,4 +1,4 @@
-"""Resume codes never reach the web app's access log."""
+"""Link tokens and resume codes never reach the web app's access log."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from assistant.web.ops import RedactCodes, redact
 def test_codes_in_paths_and_queries_are_replaced():
     assert redact("/s/AB12CD.pdf") == "/s/[code].pdf"
     assert redact("/s/AB12CD/export.json") == "/s/[code]/export.json"
+    token = "Zk3_q-9aBcDeFgHiJkLmNoPq"
+    assert redact(f"/s/{token}.pdf") == "/s/[code].pdf"
+    assert redact(f"/s/{token}/chart.png") == "/s/[code]/chart.png"
     assert redact("/?lang=en&code=XY98ZZ") == "/?lang=en&code=[code]"
     assert redact("/api/v1/plan") == "/api/v1/plan"
 

@@ -1,0 +1,1 @@
+"""Who may reach what: API keys, summary links, resume-code attempts."""
