@@ -61,14 +61,17 @@ wait $rasa_pid || status=1
 [ $status -eq 0 ] || exit $status
 
 # The widget's one client library, pinned in web_widget/package-lock.json, copied where the
-# web app serves it.
+# web app serves it; the same lock file pins axe-core (a dev dependency the browser tests
+# inject into the widget's page; never served), installed in web_widget/node_modules.
 vendor=assistant/web/static/vendor
 widget_stamp="$(stamp_of web_widget/package-lock.json)"
-if [ "$(cat "$vendor/.puente-stamp" 2>/dev/null)" != "$widget_stamp" ] || [ ! -f "$vendor/socket.io.min.js" ]; then
+if [ "$(cat "$vendor/.puente-stamp" 2>/dev/null)" != "$widget_stamp" ] || [ ! -f "$vendor/socket.io.min.js" ] \
+  || [ ! -f web_widget/node_modules/axe-core/axe.min.js ]; then
   command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to build the web widget" >&2; exit 1; }
   npm ci --prefix web_widget --no-audit --no-fund --ignore-scripts --silent
   mkdir -p "$vendor"
   cp web_widget/node_modules/socket.io-client/dist/socket.io.min.js "$vendor/"
   echo "$widget_stamp" > "$vendor/.puente-stamp"
-  echo "$vendor: socket.io-client $(node -p "require('./web_widget/node_modules/socket.io-client/package.json').version")"
+  echo "$vendor: socket.io-client $(node -p "require('./web_widget/node_modules/socket.io-client/package.json').version")," \
+    "axe-core $(node -p "require('./web_widget/node_modules/axe-core/package.json').version") (tests only)"
 fi

@@ -72,6 +72,26 @@ def tally(report: dict, skill_kinds: dict[str, tuple[str, str]]) -> dict[str, li
     return counts
 
 
+# Drawn for a phone first (the widget's bubble and WhatsApp show it ~330 px wide): 4 inches
+# wide, so one point of text is about one CSS pixel there; a label line above each bar, not
+# beside it; covered and missing told apart by colour, pattern and words (the legend and
+# "2 de 5" on every row), never by colour alone.
+WIDTH = 4.0  # inches
+MARGIN = 0.16
+COVERED = "#1b6e5a"  # the widget's accent, dark: 6.2:1 on white
+MISSING = "#fbe3c4"  # light orange, hatched in HATCH: the two differ in lightness too
+HATCH = "#a0550d"
+INK = "#1d1d1d"
+MUTED = "#4d4d4d"
+COUNT = {"es": "{c} de {t}", "en": "{c} of {t}"}
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]
+
+
 def render(report: dict, skill_kinds: dict, fmt: str = "png", lang: str = "es") -> bytes:
     if fmt not in ("png", "svg"):
         raise ValueError(f"chart format must be png or svg, not {fmt!r}")
@@ -79,30 +99,86 @@ def render(report: dict, skill_kinds: dict, fmt: str = "png", lang: str = "es") 
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.patches import Rectangle
 
     words = GROUP_NAMES.get(lang, GROUP_NAMES["es"])
     counts = tally(report, skill_kinds)
     order = [k for k in GROUP_NAMES["en"] if k in counts]
-    names = [words[k] for k in order]
-    covered = [counts[k][0] for k in order]
-    missing = [counts[k][1] for k in order]
-    fig, ax = plt.subplots(figsize=(7, 0.45 * max(3, len(order)) + 1.4), dpi=110)
-    ax.barh(names, covered, color="#2a9d8f", label=words["covered"])
-    ax.barh(names, missing, left=covered, color="#e9a23b", label=words["missing"])
-    for i, (c, m) in enumerate(zip(covered, missing, strict=True)):
-        ax.text(c + m + 0.1, i, f"{c}/{c + m}", va="center", fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel("")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
     label = (report.get("occupation") or {}).get("label") or "—"
-    ax.set_title(words["title"].format(label=label), fontsize=11, loc="left")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.text(0.01, 0.01, ESCO_ATTRIBUTION, fontsize=6, color="#555555")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    out = io.BytesIO()
-    fig.savefig(out, format=fmt)
-    plt.close(fig)
+    title = _wrap(words["title"].format(label=label), 34)
+    footer = _wrap(ESCO_ATTRIBUTION, 58)
+    row = 0.62
+    height = 0.28 * len(title) + 0.5 + row * max(1, len(order)) + 0.2 * len(footer) + 0.25
+    inner = WIDTH - 2 * MARGIN
+    with matplotlib.rc_context({"svg.fonttype": "none", "hatch.linewidth": 0.9}):
+        fig = plt.figure(figsize=(WIDTH, height))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, WIDTH)
+        ax.set_ylim(height, 0)  # inches from the top
+        ax.axis("off")
+        y = MARGIN
+        for line in title:
+            ax.text(MARGIN, y, line, fontsize=13, fontweight="bold", color=INK, va="top")
+            y += 0.28
+        # the legend: a swatch and a word for each
+        y += 0.08
+        x = MARGIN
+        for name, face, hatch in (("covered", COVERED, None), ("missing", MISSING, "///")):
+            ax.add_patch(
+                Rectangle(
+                    (x, y),
+                    0.32,
+                    0.2,
+                    facecolor=face,
+                    edgecolor=HATCH if hatch else face,
+                    hatch=hatch,
+                    linewidth=0.8,
+                )
+            )
+            ax.text(x + 0.4, y + 0.1, words[name], fontsize=12, color=INK, va="center")
+            x += inner / 2
+        y += 0.42
+        for key in order:
+            covered, missing = counts[key]
+            total = covered + missing
+            ax.text(MARGIN, y, words[key], fontsize=12, color=INK, va="top")
+            ax.text(
+                MARGIN + inner,
+                y,
+                COUNT.get(lang, COUNT["es"]).format(c=covered, t=total),
+                fontsize=12,
+                color=MUTED,
+                va="top",
+                ha="right",
+            )
+            bar_y, bar_h = y + 0.27, 0.22
+            share = inner * covered / total if total else 0
+            ax.add_patch(
+                Rectangle(
+                    (MARGIN + share, bar_y),
+                    inner - share,
+                    bar_h,
+                    facecolor=MISSING,
+                    edgecolor=HATCH,
+                    hatch="///",
+                    linewidth=0,
+                )
+            )
+            ax.add_patch(Rectangle((MARGIN, bar_y), share, bar_h, facecolor=COVERED, linewidth=0))
+            ax.add_patch(
+                Rectangle((MARGIN, bar_y), inner, bar_h, fill=False, edgecolor=MUTED, linewidth=0.8)
+            )
+            y += row
+        if not order:
+            ax.text(MARGIN, y, "—", fontsize=12, color=MUTED, va="top")
+            y += row
+        y += 0.1
+        for line in footer:
+            ax.text(MARGIN, y, line, fontsize=8.5, color=MUTED, va="top")
+            y += 0.2
+        out = io.BytesIO()
+        fig.savefig(out, format=fmt, dpi=200, metadata={"Date": None} if fmt == "svg" else None)
+        plt.close(fig)
     return out.getvalue()
 
 
@@ -110,7 +186,8 @@ def render(report: dict, skill_kinds: dict, fmt: str = "png", lang: str = "es") 
 def write_chart_source(
     folder: Path, token: str, report: dict, skill_kinds: dict, lang: str
 ) -> Path:
-    """What a chart shows, written atomically as <token>.json; `chart_png` draws it later."""
+    """What a chart shows, written atomically as <token>.json; `chart_png` and `chart_svg`
+    draw it later."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{token}.json"
     tmp = path.with_suffix(".json.tmp")
@@ -120,19 +197,33 @@ def write_chart_source(
     return path
 
 
+def _source(folder: Path, token: str) -> tuple[dict, dict, str] | None:
+    try:
+        data = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return data["report"], {k: tuple(v) for k, v in data["kinds"].items()}, data["lang"]
+
+
 def chart_png(folder: Path, token: str) -> bytes | None:
-    """The chart's PNG, drawn from its source the first time and kept; None if unknown."""
+    """The chart's PNG (WhatsApp, the printable summary), drawn from its source the first time
+    and kept; None if unknown."""
     png = folder / f"{token}.png"
     if png.exists():
         return png.read_bytes()
-    source = folder / f"{token}.json"
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    source = _source(folder, token)
+    if source is None:
         return None
-    kinds = {k: tuple(v) for k, v in data["kinds"].items()}
-    image = render(data["report"], kinds, "png", data["lang"])
+    image = render(source[0], source[1], "png", source[2])
     tmp = folder / f"{token}.png.tmp-{os.getpid()}-{threading.get_ident()}"
     tmp.write_bytes(image)
     tmp.replace(png)  # two first fetches at once both draw; the last rename wins, same bytes
     return image
+
+
+def chart_svg(folder: Path, token: str) -> bytes | None:
+    """The chart as SVG (the web widget: sharp and legible at a phone's width), drawn from its
+    source on each fetch and not kept (retention purges the source and the PNG; the browser
+    caches it); None if unknown or already purged."""
+    source = _source(folder, token)
+    return None if source is None else render(source[0], source[1], "svg", source[2])
