@@ -14,20 +14,24 @@ def occupations(
     text: str = typer.Argument(None, help="A job title or what the person does"),
     as_json: bool = typer.Option(False, "--json"),
     top: int = typer.Option(10, "--top", min=1, max=200),
-    lang: str = typer.Option("auto", "--lang", help="auto, en or es"),
+    lang: str = typer.Option(
+        "auto", "--lang", help="auto, en or es; en or es also gives labels in that language"
+    ),
     batch: Path = typer.Option(None, "--batch", help="JSONL input: {id, text} per line"),
     out: Path = typer.Option(None, "--out", help="JSONL output for --batch"),
 ) -> None:
     """Rank ESCO occupations (robust to informal titles and typos)."""
+    from assistant.cli.skills_cmd import localized
     from assistant.services.skills import get_occupation_search
 
     search = get_occupation_search()
+
+    def ranked(hits) -> dict:
+        return localized({"occupations": [h.as_dict() for h in hits]}, lang, ("occupations",))
+
     if batch is not None:
         run_jsonl_batch(
-            batch,
-            out,
-            lambda item: {"occupations": [h.as_dict() for h in search.search(item, lang, top)]},
-            "occupations",
+            batch, out, lambda item: ranked(search.search(item, lang, top)), "occupations"
         )
         return
     if text is None:
@@ -36,11 +40,13 @@ def occupations(
         hits = search.search(text, lang, top)
     except InputTextError as exc:
         fail(str(exc))
+    data = ranked(hits)
     if as_json:
-        emit_json({"occupations": [h.as_dict() for h in hits]})
+        emit_json(data)
         return
-    for hit in hits:
-        typer.echo(f"{hit.score:.3f}  {hit.label}  {hit.uri}")
+    for hit, item in zip(hits, data["occupations"], strict=True):
+        mark = f" ({item['label_language']})" if item.get("label_language", lang) != lang else ""
+        typer.echo(f"{hit.score:.3f}  {item['label']}{mark}  {hit.uri}")
 
 
 def gaps(

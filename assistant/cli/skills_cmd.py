@@ -33,7 +33,9 @@ def skills(
     text: str = typer.Argument(None, help="What the worker did, in their own words"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object"),
     top: int = typer.Option(10, "--top", min=1, max=500, help="How many skills to return"),
-    lang: str = typer.Option("auto", "--lang", help="auto, en or es"),
+    lang: str = typer.Option(
+        "auto", "--lang", help="auto, en or es; en or es also gives labels in that language"
+    ),
     batch: Path = typer.Option(None, "--batch", help="JSONL input: {id, text} per line"),
     out: Path = typer.Option(None, "--out", help="JSONL output for --batch"),
     no_cutoff: bool = typer.Option(False, "--no-cutoff", help="Rank without the score cut-off"),
@@ -56,14 +58,20 @@ def skills(
             emit_json({"error": str(exc), "skills": []})
             raise typer.Exit(2) from exc
         fail(str(exc))
+    data = localized(result.as_dict(top), lang)
     if as_json:
-        emit_json(result.as_dict(top))
+        emit_json(data)
         return
     typer.echo(f"language: {result.language}")
+    shown = {item["uri"]: item for item in data["skills"]}
     for hit in result.skills[:top]:
         quote = hit.evidence[0].text if hit.evidence else ""
+        item = shown.get(hit.uri, {})
+        label = item.get("label", hit.label)
+        if item.get("label_language", lang) != lang:
+            label += f" ({item['label_language']})"
         typer.echo(
-            f"{hit.score:.2f}  {hit.label}  [{hit.kind}{' ' + hit.group if hit.group else ''}]"
+            f"{hit.score:.2f}  {label}  [{hit.kind}{' ' + hit.group if hit.group else ''}]"
             f'  <- "{quote}"'
         )
     for note in result.notes:
@@ -75,9 +83,28 @@ def _run_batch(engine, batch: Path, out: Path | None, top: int, lang: str, cutof
     run_jsonl_batch(
         batch,
         out,
-        lambda text: engine.extract(text, language=lang, top=top, cutoff=cutoff).as_dict(top),
+        lambda text: localized(
+            engine.extract(text, language=lang, top=top, cutoff=cutoff).as_dict(top), lang
+        ),
         "skills",
     )
+
+
+LABELLED_LISTS = ("skills", "transversal", "digital", "occupations")
+
+
+def localized(data: dict, lang: str, lists: tuple[str, ...] = LABELLED_LISTS) -> dict:
+    """With an explicit --lang, every listed item's `label` is in that language (or English,
+    with `label_language` saying so), `label_en` is the English one and `uri` stays. The
+    engine's matching is not involved: labels come from the taxonomy's label table."""
+    if lang == "auto":
+        return data
+    from assistant.db.session import session_scope
+    from assistant.taxonomy.repository import localize
+
+    with session_scope() as session:
+        localize(session, [item for key in lists for item in data.get(key, [])], lang)
+    return data
 
 
 def index_build(

@@ -23,6 +23,7 @@ def import_cmd(
     from assistant.db.migrate import upgrade
     from assistant.db.session import session_scope
     from assistant.taxonomy.importer import import_esco
+    from assistant.taxonomy.labels import configured_label_dirs, import_labels
 
     settings = get_settings()
     upgrade()
@@ -53,6 +54,25 @@ def import_cmd(
         )
     for note in result.notes:
         typer.echo(f"note: {note}")
+    # then the labels of every language (PUENTE_ESCO_LABELS_DIRS and Puente's own), in a
+    # transaction of their own: a broken labels file leaves the release imported above
+    with session_scope() as session:
+        sets = import_labels(
+            session,
+            configured_label_dirs(settings.esco_labels_dirs),
+            force=force,
+            progress=lambda step, n: None,
+        )
+    for s in sets:
+        what = f"labels {s.source} ({s.language})"
+        if s.skipped:
+            typer.echo(f"{what}: already imported")
+        elif s.counts:
+            typer.echo(
+                f"{what}: {s.counts['preferred']:,} preferred, {s.counts['alt']:,} alternative"
+            )
+        for note in s.notes:
+            typer.echo(f"note: {note}")
 
 
 @app.command("stats")
@@ -81,3 +101,11 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> N
         typer.echo(f"  {kind} skills: {n:,}")
     for note in data["notes"]:
         typer.echo(f"  note: {note}")
+    totals = data["labels"]["concepts"]
+    for lang, info in data["labels"]["languages"].items():
+        have = ", ".join(
+            f"{key.replace('_', ' ')} {n:,}/{totals.get(key, 0):,}"
+            for key, n in info["preferred"].items()
+        )
+        sources = ", ".join(info["by_source"])
+        typer.echo(f"  labels ({lang}): {have}; {info['alt_labels']:,} alternative; {sources}")

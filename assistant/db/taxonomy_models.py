@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.db.base import Base
@@ -122,3 +122,38 @@ class EscoBroaderRelation(Base):
     broader_uri: Mapped[str] = mapped_column(String(200), primary_key=True)
     concept_type: Mapped[str] = mapped_column(String(32))
     broader_type: Mapped[str] = mapped_column(String(32))
+
+
+class TaxonomyLabel(Base):
+    """One label of one concept in one language, from one source: `esco-<version>` (an ESCO
+    release) or `puente` (assistant/taxonomy/labels/). Which label is shown is decided when
+    reading (assistant/taxonomy/repository.py): a Puente override, then ESCO (newest release
+    first), then Puente."""
+
+    __tablename__ = "taxonomy_label"
+    __table_args__ = (Index("ix_taxonomy_label_lookup", "uri", "language", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uri: Mapped[str] = mapped_column(String(200))
+    concept: Mapped[str] = mapped_column(String(16))  # skill, occupation, skill_group, isco_group
+    language: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))  # preferred, alt
+    source: Mapped[str] = mapped_column(String(32), index=True)
+    label: Mapped[str] = mapped_column(Text)
+    override: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TaxonomyLabelSet(Base):
+    """What each label source last imported, so an unchanged one is skipped."""
+
+    __tablename__ = "taxonomy_label_set"
+    __table_args__ = (UniqueConstraint("source", "language", name="uq_label_set_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    location: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    counts: Mapped[dict] = mapped_column(JSON)
+    notes: Mapped[list] = mapped_column(JSON)

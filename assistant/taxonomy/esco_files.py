@@ -94,24 +94,30 @@ class EscoRelease:
         if name not in self.members:
             raise TaxonomyImportError(f"{name}: not found in {self.source_dir}")
         path, member = self.members[name]
-        where = self.describe(name)
-        try:
-            if member:
-                with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
-                    yield from _read_csv(io.TextIOWrapper(raw, encoding="utf-8-sig"), name, where)
-            else:
-                with path.open(encoding="utf-8-sig", newline="") as fh:
-                    yield from _read_csv(fh, name, where)
-        except UnicodeDecodeError as exc:
-            raise TaxonomyImportError(f"{where}: not UTF-8 text ({exc.reason})") from exc
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise TaxonomyImportError(f"{where}: cannot be read ({exc})") from exc
+        yield from read_rows(path, member, self.describe(name), REQUIRED_COLUMNS.get(name, ()))
 
 
-def _read_csv(stream, name: str, where: str) -> Iterator[dict[str, str]]:
+def read_rows(
+    path: Path, member: str | None, where: str, required: tuple[str, ...]
+) -> Iterator[dict[str, str]]:
+    """The rows of a CSV file, or of a CSV member of a zip, after checking its header."""
+    try:
+        if member:
+            with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
+                yield from _read_csv(io.TextIOWrapper(raw, encoding="utf-8-sig"), required, where)
+        else:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                yield from _read_csv(fh, required, where)
+    except UnicodeDecodeError as exc:
+        raise TaxonomyImportError(f"{where}: not UTF-8 text ({exc.reason})") from exc
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TaxonomyImportError(f"{where}: cannot be read ({exc})") from exc
+
+
+def _read_csv(stream, required: tuple[str, ...], where: str) -> Iterator[dict[str, str]]:
     reader = csv.DictReader(stream)
     header = reader.fieldnames or []
-    missing = [c for c in REQUIRED_COLUMNS.get(name, ()) if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise TaxonomyImportError(f"{where}: missing column(s) {', '.join(missing)}")
     try:

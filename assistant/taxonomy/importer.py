@@ -27,6 +27,8 @@ COLLECTION_FILES = {
     "language": "languageSkillsCollection",
 }
 TABLES_IN_DELETE_ORDER = (
+    m.TaxonomyLabel,  # labels attach to the release's concepts: imported again after it
+    m.TaxonomyLabelSet,
     m.EscoOccupationSkill,
     m.EscoSkillRelation,
     m.EscoBroaderRelation,
