@@ -44,6 +44,10 @@ def render(dispatcher: CollectingDispatcher, message) -> None:
         dispatcher.utter_message(text=data.get("text"), buttons=data.get("buttons") or [])
 
 
+def _short(value) -> str | None:
+    return value[:64] if isinstance(value, str) and value else None
+
+
 class ActionConverse(Action):
     def name(self) -> str:
         return "action_converse"
@@ -52,6 +56,8 @@ class ActionConverse(Action):
         from assistant.conversation.dialogue import Turn
 
         message = tracker.latest_message or {}
+        metadata = message.get("metadata") or {}
+        metadata = metadata if isinstance(metadata, dict) else {}
         turn = Turn(
             sender_id=tracker.sender_id,
             text=message.get("text") or "",
@@ -59,7 +65,10 @@ class ActionConverse(Action):
             entities=message.get("entities") or [],
             channel=tracker.get_latest_input_channel() or "rest",
             # set by Puente's channel, never by the client (connectors/rest_channel.py)
-            address=((message.get("metadata") or {}).get("puente") or {}).get("address"),
+            address=(metadata.get("puente") or {}).get("address"),
+            # what the widget says of the browser (for prices in the worker's currency)
+            locale=_short(metadata.get("locale")),
+            timezone=_short(metadata.get("timezone")),
         )
         state = tracker.get_slot("puente_state")
         started = time.perf_counter()

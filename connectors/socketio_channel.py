@@ -144,7 +144,8 @@ class PuenteSocketIOInput(InputChannel):
             if not isinstance(text, str):
                 return
             metadata = (data or {}).get("customData") or {}
-            metadata = metadata if isinstance(metadata, dict) else {}
+            metadata = dict(metadata) if isinstance(metadata, dict) else {}
+            metadata.pop("puente", None)  # the channel's own, never the client's
             language = guard.language_of(metadata)
 
             async def say(key: str, **values) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from assistant.conversation import parse, steps, understand
-from assistant.conversation.locale import currency_of
+from assistant.conversation.locale import currency_of, currency_of_place
 from assistant.conversation.phases import CONSTRAINT_INTENTS, Phase, next_phase
 from assistant.conversation.ports import DialogueServices
 from assistant.conversation.state import ConversationState
@@ -33,6 +33,8 @@ class Turn:
     entities: list[dict] = field(default_factory=list)
     channel: str = "rest"
     address: str | None = None  # a hash of the client's address, where the channel knows it
+    locale: str | None = None  # the browser's language tag, where the widget says it
+    timezone: str | None = None  # the browser's IANA time zone, likewise
 
 
 @dataclass
@@ -57,7 +59,9 @@ class Dialogue:
             elif state.pending is None:
                 state.language = _detect_language(turn.text)
         if state.constraints.currency is None:  # prices in the worker's money, not asked
-            state.constraints.currency = currency_of(turn.sender_id)
+            state.constraints.currency = currency_of(turn.sender_id) or currency_of_place(
+                turn.locale, turn.timezone
+            )
         plan_before = state.plan
         intent = self._interpret(state, turn)
         if state.phase == Phase.WELCOME and intent != "resume" and state.pending != "move":

@@ -175,7 +175,9 @@ class Chat:
 
     def say(self, text, intent, **entities) -> str:
         ents = [{"entity": k, "value": v} for k, v in entities.items()]
-        reply = self.dialogue.handle(self.state, Turn(self.sender, text, intent, ents))
+        place = getattr(self, "place", {})
+        turn = Turn(self.sender, text, intent, ents, **place)
+        reply = self.dialogue.handle(self.state, turn)
         self.state = reply.state
         self.last = reply.messages
         return "\n".join(m.text for m in reply.messages if m.text)
@@ -570,3 +572,31 @@ def test_a_duration_at_the_hours_question_is_never_an_experience(chat):
     reply = chat.say("2 meses", "tell_experience")
     assert chat.state["constraints"]["weeks"] == 9 and "¿Cuántas horas" in reply
     assert chat.state["profile"]["experiences"] == experiences
+
+
+@pytest.mark.parametrize(
+    ("locale", "timezone", "currency"),
+    [
+        ("es-419", "America/Santiago", "CLP"),  # the zone says the country
+        ("es-CO", "", "COP"),  # else the language tag's region
+        ("es-419", "America/Argentina/Cordoba", "ARS"),
+        ("en-US", "UTC", "USD"),
+    ],
+)
+def test_the_widgets_browser_place_gives_the_currency(locale, timezone, currency):
+    # GIVEN a widget user whose browser says where it is, who types a bare budget
+    services = FakeServices()
+    chat = Chat(services, "widget:abc")
+    chat.place = {"locale": locale, "timezone": timezone}
+    to_constraints(chat)
+    chat.say("unos 20000", "give_budget")
+    # THEN the budget is in that country's currency
+    assert chat.state["constraints"]["currency"] == currency
+
+
+def test_a_currency_said_in_words_wins_over_the_place():
+    chat = Chat(FakeServices(), "widget:abc")
+    chat.place = {"locale": "es-CL", "timezone": "America/Santiago"}
+    to_constraints(chat)
+    chat.say("50 dólares", "give_budget")
+    assert chat.state["constraints"]["currency"] == "USD"

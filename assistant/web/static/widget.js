@@ -243,6 +243,13 @@
 
   // -- the connection ---------------------------------------------------------------------------
   var socket = null;
+  // The conversation's language, and where the browser is (its language tag and time zone),
+  // so that prices come in the worker's own currency without asking for their country.
+  function place() {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    return { language: lang, locale: navigator.language || "", timezone: zone };
+  }
   var waiting = [];  // sent before the client library had loaded: emitted once the socket exists
   function token() {
     if (fixedToken) return Promise.resolve(fixedToken);
@@ -307,7 +314,7 @@
     });
   }
   function emit(message) {
-    var data = { message: message, customData: { language: lang } };
+    var data = { message: message, customData: place() };
     if (socket) socket.emit("user_uttered", data); else waiting.push(data);
   }
   // A new conversation opens with the bot's greeting and privacy question, without the person
