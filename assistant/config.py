@@ -214,12 +214,13 @@ class Settings(BaseSettings):
             kept = json.loads(path.read_text()) if path.exists() else {}
         except ValueError:
             kept = {}
-        for name in missing:
-            if secret_problem(str(kept.get(name, ""))):
-                kept[name] = random.token_urlsafe(48)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(kept))
-        path.chmod(0o600)
+        made = [n for n in missing if secret_problem(str(kept.get(n, "")))]
+        for name in made:
+            kept[name] = random.token_urlsafe(48)
+        if made:  # every process reads the file; only the first one writes it
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(kept))
+            path.chmod(0o600)
         return self.model_copy(update={n: SecretStr(kept[n]) for n in missing})
 
 

@@ -23,6 +23,17 @@ class Stack:
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
 
+    def admin_headers(self) -> dict:
+        """An admin token for Rasa's HTTP API (tests read and set trackers with it)."""
+        import jwt
+
+        token = jwt.encode(
+            {"user": {"username": "tests", "role": "admin"}},
+            self.env["PUENTE_RASA_JWT_SECRET"],
+            algorithm="HS256",
+        )
+        return {"Authorization": f"Bearer {token}"}
+
     def start(self, name: str, command: list[str]) -> None:
         log = (self.logs / f"{name}.log").open("ab")
         self.procs[name] = subprocess.Popen(

@@ -17,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from assistant.console import auth, handoffs
-from assistant.console.pages import ACTIONS, form, page, router, signed_in
+from assistant.console.pages import ACTIONS, form, page, router, signed_in_case
 from assistant.db.console_models import Handoff
 from assistant.db.conversation_models import Conversation
 from assistant.db.session import session_scope
@@ -61,9 +61,13 @@ def _forbidden(session, user, row, handoff: Handoff, action: str) -> Response:
         str(handoff.id),
         {"action": action, "status": handoff.status, "holder": handoff.counsellor_id},
     )
+    return _refused_page(user, row, handoff, 403, message, holder)
+
+
+def _refused_page(user, row, handoff: Handoff, status: int, message: str, holder) -> Response:
     return page(
         "forbidden.html",
-        status=403,
+        status=status,
         user=user,
         csrf=row.csrf,
         id=handoff.id,
@@ -79,13 +83,10 @@ async def act(request: Request, handoff_id: int, action: str) -> Response:
     if action not in ACTIONS:
         return Response("unknown action", status_code=404)
     with session_scope() as session:
-        found = signed_in(session, request, data)
+        found = signed_in_case(session, request, handoff_id, data)
         if isinstance(found, Response):
             return found
-        user, row = found
-        handoff = session.get(Handoff, handoff_id)
-        if handoff is None:
-            return Response("not found", status_code=404)
+        user, row, handoff = found
         if action in handoffs.WRITES and not handoffs.may_write(handoff, user.id, action):
             return _forbidden(session, user, row, handoff, action)
         if action == "takeover":
@@ -147,16 +148,7 @@ def _take_over(session, user, row, handoff: Handoff) -> Response:
         if previous == user.id and handoff.status == "taken":
             return RedirectResponse(f"/console/c/{handoff.id}", status_code=303)
         message = CLOSED if handoff.status == "closed" else NOBODY
-        return page(
-            "forbidden.html",
-            status=409,
-            user=user,
-            csrf=row.csrf,
-            id=handoff.id,
-            message=message,
-            holder=None,
-            status_now=handoff.status,
-        )
+        return _refused_page(user, row, handoff, 409, message, None)
     handoffs.set_status(handoff, "taken", user.id)
     auth.audit(session, user.id, "taken_over", str(handoff.id), {"previous": previous})
     return RedirectResponse(f"/console/c/{handoff.id}", status_code=303)

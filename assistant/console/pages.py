@@ -141,6 +141,18 @@ def signed_in(session, request: Request, data: dict | None = None):
     return found
 
 
+def signed_in_case(session, request: Request, handoff_id: int, data: dict | None = None):
+    """(counsellor, session row, handoff), or the response to send instead: as `signed_in`,
+    and 404 for an unknown case."""
+    found = signed_in(session, request, data)
+    if isinstance(found, Response):
+        return found
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None:
+        return Response("not found", status_code=404)
+    return (*found, handoff)
+
+
 @router.get("/static/{name}")
 def static(name: str) -> Response:
     if name not in STATIC_TYPES:
@@ -256,13 +268,12 @@ def _transcript(sender: str | None) -> tuple[list[dict], str | None]:
 def transcript_fragment(request: Request, handoff_id: int) -> Response:
     """The transcript's items alone: the conversation page polls it to follow the chat."""
     with session_scope() as session:
-        found = signed_in(session, request)
+        found = signed_in_case(session, request, handoff_id)
+        if isinstance(found, RedirectResponse):
+            return Response(status_code=401)  # polled: a login page is no list of messages
         if isinstance(found, Response):
-            return Response(status_code=401)
-        handoff = session.get(Handoff, handoff_id)
-        if handoff is None:
-            return Response("not found", status_code=404)
-        sender = handoff.sender_id
+            return found
+        sender = found[2].sender_id
     transcript, error = _transcript(sender)
     if error:
         return Response(status_code=503)
@@ -278,13 +289,10 @@ def conversation_page(
     sent: int | None = None,
 ) -> Response:
     with session_scope() as session:
-        found = signed_in(session, request)
+        found = signed_in_case(session, request, handoff_id)
         if isinstance(found, Response):
             return found
-        user, row = found
-        handoff = session.get(Handoff, handoff_id)
-        if handoff is None:
-            return Response("not found", status_code=404)
+        user, row, handoff = found
         summary = handoffs.summary(session, handoff)
         holding = handoffs.may_write(handoff, user.id, "send")
         can_close = handoffs.may_write(handoff, user.id, "close")

@@ -14,8 +14,7 @@ from fastapi.responses import Response
 
 from assistant import privacy
 from assistant.console import auth
-from assistant.console.pages import form, page, router, signed_in
-from assistant.db.console_models import Handoff
+from assistant.console.pages import form, page, router, signed_in_case
 from assistant.db.conversation_models import Conversation
 from assistant.db.session import session_scope
 
@@ -46,14 +45,14 @@ def reason_problem(reason: str, required: bool) -> str | None:
 def _signed_in_person(session, request: Request, handoff_id: int, data: dict | None = None):
     """(user, login session row, conversation), or the response to send instead (sign-in
     page, CSRF refusal, or 404)."""
-    found = signed_in(session, request, data)
+    found = signed_in_case(session, request, handoff_id, data)
     if isinstance(found, Response):
         return found
-    handoff = session.get(Handoff, handoff_id)
-    conv = session.get(Conversation, handoff.conversation_id) if handoff else None
+    user, row, handoff = found
+    conv = session.get(Conversation, handoff.conversation_id)
     if conv is None:
         return Response("not found", status_code=404)
-    return (*found, conv)
+    return user, row, conv
 
 
 @router.post("/c/{handoff_id}/privacy/export")

@@ -11,11 +11,11 @@ import hashlib
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import TaxonomyImportError
-from assistant.taxonomy.esco_files import _guess_version, md5_of, read_rows
+from assistant.taxonomy.esco_files import EscoRelease, _guess_version, md5_of, read_rows
 
 PUENTE_LABELS_DIR = Path(__file__).resolve().parent / "labels"
 # Files whose labels are read, in this order; the first two must be present.
@@ -36,22 +36,13 @@ _PUENTE_NAME = re.compile(r"^puente_([a-z]{2,3})\.tsv$")
 
 
 @dataclass
-class LabelRelease:
-    """The label files of one ESCO language release: where each lives, and checksums."""
-
-    source_dir: Path
-    language: str
-    version: str
-    members: dict[str, tuple[Path, str | None]] = field(default_factory=dict)
-    checksums: dict[str, str] = field(default_factory=dict)
+class LabelRelease(EscoRelease):
+    """The label files of one ESCO language release: where each lives, and checksums (the
+    English release's record, named by its source)."""
 
     @property
     def source(self) -> str:
         return f"esco-{self.version}"
-
-    def describe(self, name: str) -> str:
-        path, member = self.members[name]
-        return f"{path.name}:{member}" if member else path.name
 
     def rows(self, name: str) -> Iterator[dict[str, str]]:
         path, member = self.members[name]

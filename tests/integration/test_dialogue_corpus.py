@@ -20,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import httpx
-import jwt
 import pytest
 import yaml
 
@@ -220,12 +219,7 @@ def problems(item: dict, before: dict, after: dict, reply: str, lang: str) -> li
 class Conversations:
     def __init__(self, stack) -> None:
         self.stack = stack
-        token = jwt.encode(
-            {"user": {"username": "corpus", "role": "admin"}},
-            stack.env["PUENTE_RASA_JWT_SECRET"],
-            algorithm="HS256",
-        )
-        self.admin = {"Authorization": f"Bearer {token}"}
+        self.admin = stack.admin_headers()
         self.http = httpx.Client(timeout=180)
 
     def _url(self, sender: str, path: str) -> str:

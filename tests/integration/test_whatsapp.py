@@ -163,7 +163,7 @@ def test_bad_or_missing_signatures_are_refused_and_nothing_is_stored(stack, grap
     assert post(stack, webhook(me, text("hola")), secret="wrong").status_code == 403
     assert post(stack, webhook(me, text("hola")), secret=None).status_code == 403
     tracker = httpx.get(
-        stack.url("rasa") + f"/conversations/whatsapp:+{me}/tracker", headers=_admin(stack)
+        stack.url("rasa") + f"/conversations/whatsapp:+{me}/tracker", headers=stack.admin_headers()
     ).json()
     assert not [e for e in tracker["events"] if e["event"] == "user"]
     with session_scope() as session:
@@ -220,17 +220,6 @@ def test_a_counsellors_takeover_message_reaches_whatsapp(stack, graph_api):
         ),
     )
     graph_api.wait_for(me, lambda ms: "soy Ana" in said(ms))
-
-
-def _admin(stack) -> dict:
-    import jwt
-
-    token = jwt.encode(
-        {"user": {"username": "t", "role": "admin"}},
-        stack.env["PUENTE_RASA_JWT_SECRET"],
-        algorithm="HS256",
-    )
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _with_env(env: dict, fn):

@@ -115,15 +115,6 @@ def test_after_a_reload_on_a_phone_the_panel_and_its_choices_are_still_there(sta
     assert axe_violations(phone) == []
 
 
-def _admin(stack) -> dict:
-    token = jwt.encode(
-        {"user": {"username": "t", "role": "admin"}},
-        stack.env["PUENTE_RASA_JWT_SECRET"],
-        algorithm="HS256",
-    )
-    return {"Authorization": f"Bearer {token}"}
-
-
 def _bot_says(stack, page, event: dict) -> None:
     """A bot event in the widget's own conversation, sent on its channel by Rasa's API."""
     sub = jwt.decode(
@@ -134,7 +125,7 @@ def _bot_says(stack, page, event: dict) -> None:
         f"{stack.url('rasa')}/conversations/{conversation}/tracker/events",
         params={"output_channel": "latest", "execute_side_effects": "true"},
         json=[{"event": "bot", **event}],
-        headers=_admin(stack),
+        headers=stack.admin_headers(),
         timeout=30,
     )
     response.raise_for_status()
