@@ -4,6 +4,7 @@ packaged MiniLM model over preferred labels only)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -19,6 +20,20 @@ DEVSET_DIR = PROJECT_ROOT / "tests" / "data" / "devset"
 Ranker = Callable[[str, str], list[str]]  # (text, lang) -> ranked URIs
 
 
+# The development sets are split once, by a fixed seed, into a tune part (about 70%) and a
+# frozen test part (about 30%): rules, lexicons, calibration and model choices may look at
+# the tune part only, and every claim is made on the test part. Hashing each item's id keeps
+# an item in its part when others are added.
+SPLIT_SEED = "puente-devset-2026-12"
+TEST_SHARE = 3  # in tenths
+
+
+def part_of(item_id: str) -> str:
+    """'test' (frozen) or 'tune' for a development-set item."""
+    digest = hashlib.sha256(f"{SPLIT_SEED}:{item_id}".encode()).hexdigest()
+    return "test" if int(digest, 16) % 10 < TEST_SHARE else "tune"
+
+
 @dataclass(frozen=True)
 class Item:
     id: str
@@ -27,13 +42,21 @@ class Item:
     relevant: frozenset[str]
 
 
-def load_items(path: Path, key: str = "skills", limit_per_lang: int | None = None) -> list[Item]:
+def load_items(
+    path: Path,
+    key: str = "skills",
+    limit_per_lang: int | None = None,
+    part: str | None = None,
+) -> list[Item]:
+    """Labelled items; `part` ('tune' or 'test') keeps one side of the fixed split."""
     items: list[Item] = []
     counts: dict[str, int] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
+        if part and part_of(row["id"]) != part:
+            continue
         if limit_per_lang and counts.get(row["lang"], 0) >= limit_per_lang:
             continue
         counts[row["lang"]] = counts.get(row["lang"], 0) + 1
