@@ -21,6 +21,7 @@ run: setup
 lint:
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
+	$(VENV)/lint-imports
 
 format:
 	$(VENV)/ruff format .

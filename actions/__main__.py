@@ -11,9 +11,24 @@ import logging
 import os
 
 from rasa_sdk.endpoint import create_app
-from rasa_sdk.executor import ActionExecutor
 
 log = logging.getLogger("actions")
+
+
+def _executor():
+    """rasa-sdk's executor, taking Rasa 3.6's calls without a domain: endpoints.yml enables
+    the selective domain (our one action never reads it, so Rasa does not send it on every
+    turn), and rasa-sdk 3.21 would answer such a call 449, waiting for a domain digest that
+    Rasa 3.6 never sends."""
+    from rasa_sdk.executor import ActionExecutor
+
+    class Executor(ActionExecutor):
+        def update_and_return_domain(self, payload, action_name):
+            if payload.get("domain") is None and not payload.get("domain_digest"):
+                return self.domain or {}
+            return super().update_and_return_domain(payload, action_name)
+
+    return Executor()
 
 
 async def _warm_up(app, _loop) -> None:
@@ -56,12 +71,22 @@ def main() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
-    executor = ActionExecutor()
+    executor = _executor()
     executor.register_package("actions.actions")
     app = create_app(executor, cors_origins=[])
-    # Rasa sends the whole tracker on every turn (each turn's state slot included), which
-    # outgrows the 1 MB limit the channels get; only Rasa talks to this server.
+    # Rasa sends the tracker of the chat session on every turn; the dialogue's state is no
+    # longer in it, but trackers from before (a whole state per turn) are still taken once,
+    # so the limit stays well above the 1 MB the channels get. Only Rasa talks to this server.
     app.config.REQUEST_MAX_SIZE = 256 * 1024 * 1024
+
+    @app.on_request
+    async def count_bytes(request):
+        """The size of what Rasa sends per turn (the bench reads it, per turn)."""
+        if request.path == "/webhook" and request.body:
+            from actions.actions import REQUEST_BYTES
+
+            REQUEST_BYTES.observe(len(request.body))
+
     if not args.no_warm_up:
         app.register_listener(_warm_up, "before_server_start")
 

@@ -1,9 +1,12 @@
 """The one dialogue action: a thin adapter between Rasa's tracker and
 `assistant.conversation` (which owns the phases, the questions and the answers).
 
-It reads the turn (intent, entities, text, sender, channel) and the state slot, lets the
-dialogue handle it off the event loop, and renders the messages. If anything fails, the user
-gets a short apology in their language and a way forward, never silence.
+It reads the turn (intent, entities, text, sender, channel), lets the dialogue handle it off
+the event loop with its state in Puente's database (assistant/services/turns.py), and renders
+the messages. The `puente_state` slot only says that the state is in the database (so the
+tracker does not grow by the whole state on every turn, as it did when it held it). If
+anything fails, the user gets a short apology in their language and a way forward, never
+silence.
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ ACTION_SECONDS = Histogram(
     "puente_action_seconds",
     "Time the action server spends on one turn of the dialogue",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10),
+)
+REQUEST_BYTES = Histogram(
+    "puente_action_request_bytes",
+    "Bytes of each call Rasa makes to the action server (its tracker, mostly)",
+    buckets=(1e3, 2e3, 4e3, 8e3, 16e3, 32e3, 64e3, 128e3, 256e3, 1e6, 4e6),
 )
 ACTION_ERRORS = Counter(
     "puente_action_errors_total", "Turns where the dialogue failed and the user got an apology"
@@ -70,13 +78,13 @@ class ActionConverse(Action):
             locale=_short(metadata.get("locale")),
             timezone=_short(metadata.get("timezone")),
         )
-        state = tracker.get_slot("puente_state")
+        slot = tracker.get_slot("puente_state")
         started = time.perf_counter()
         try:
-            from assistant.services.conversation import get_dialogue
+            from assistant.services.turns import run_turn
 
-            reply = await asyncio.get_running_loop().run_in_executor(
-                None, get_dialogue().handle, state, turn
+            reply, reference = await asyncio.get_running_loop().run_in_executor(
+                None, run_turn, slot, turn
             )
         except Exception:  # noqa: BLE001 - the user must get an answer whatever failed
             log.exception("the dialogue failed on intent %s", turn.intent)
@@ -89,4 +97,6 @@ class ActionConverse(Action):
             ACTION_SECONDS.observe(time.perf_counter() - started)
         for item in reply.messages:
             render(dispatcher, item)
-        return [SlotSet("puente_state", reply.state), SlotSet("language", reply.language)]
+        # set only when they change: no slot event on most turns
+        slots = {"puente_state": reference, "language": reply.language}
+        return [SlotSet(k, v) for k, v in slots.items() if tracker.get_slot(k) != v]

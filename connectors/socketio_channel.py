@@ -29,16 +29,15 @@ from sanic import Blueprint, response
 from socketio import AsyncServer
 
 from connectors import guard, identity
+from edge.origins import allowed_origins as edge_origins
 
 log = logging.getLogger(__name__)
 
 
 def allowed_origins() -> list[str]:
-    configured = os.environ.get("PUENTE_ALLOWED_ORIGINS", "").strip()
-    if configured:
-        return [o.strip().rstrip("/") for o in configured.split(",") if o.strip()]
-    port = os.environ.get("PUENTE_WEB_PORT", "8000")
-    return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    return edge_origins(
+        os.environ.get("PUENTE_ALLOWED_ORIGINS", ""), os.environ.get("PUENTE_WEB_PORT", "8000")
+    )
 
 
 def sender_from_token(token: Any) -> str | None:
@@ -71,7 +70,7 @@ class CountingSocketIOOutput(SocketIOOutput):
                 out["notice"] = custom["notice"]
             await self._send_message(recipient_id, out)
             return
-        if custom.get("rows") or custom.get("forget"):
+        if custom.get("forget"):
             await self._send_message(recipient_id, {"text": message.get("text") or "", **custom})
             return
         await super().send_response(recipient_id, message)

@@ -85,11 +85,7 @@ class PuenteTwilioOutput(OutputChannel):
         await self.send_text_message(recipient_id, numbered(text, buttons))
 
     async def send_custom_json(self, recipient_id: str, json_message: dict, **kwargs: Any) -> None:
-        # custom parts carry list rows (sent as numbered text) or flags for the web widget
-        rows = json_message.get("rows") if isinstance(json_message, dict) else None
-        if rows:
-            buttons = [{"title": r.get("title", ""), "payload": r.get("payload")} for r in rows]
-            await self.send_text_with_buttons(recipient_id, json_message.get("text", ""), buttons)
+        """Custom parts carry flags for the web widget only: nothing to send on WhatsApp."""
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self._post({"To": recipient_id, "From": self.number, "MediaUrl": image})

@@ -207,13 +207,8 @@ class WhatsAppCloudOutput(OutputChannel):
         await self._send(recipient_id, {"type": "image", "image": {"link": image}})
 
     async def send_custom_json(self, recipient_id: str, json_message: dict, **kwargs: Any) -> None:
-        rows = json_message.get("rows") if isinstance(json_message, dict) else None
-        if rows:
-            buttons = [
-                {"title": r.get("title", ""), "payload": r.get("payload") or r.get("title")}
-                for r in rows
-            ]
-            await self.send_text_with_buttons(recipient_id, json_message.get("text", ""), buttons)
+        """Custom parts carry flags for the web widget only: nothing to send on WhatsApp.
+        Choices go as buttons, or as a list when a title is longer than a button holds."""
 
 
 def _verify(secret: str, body: bytes, header: str | None) -> bool:

@@ -45,8 +45,25 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut between words (never inside one, where a word fits),
+    without a dangling 'de' or 'of', then '…'."""
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for word in text.split(" "):
+        if len(" ".join([*kept, word])) > limit - 1:
+            break
+        kept.append(word)
+    while kept and kept[-1].lower() in _DANGLING:
+        kept.pop()
+    return (" ".join(kept) if kept else text[: limit - 1]) + "…"
+
+
+_DANGLING = {
+    "de", "del", "la", "el", "los", "las", "en", "y", "o", "a", "con", "para", "por", "al",
+    "of", "the", "and", "or", "for", "in", "on", "to", "with", "da", "do", "das", "dos", "e",
+}  # fmt: skip
 
 
 def choices_payload(text: str, buttons: list[dict]) -> dict | None:
@@ -54,7 +71,9 @@ def choices_payload(text: str, buttons: list[dict]) -> dict | None:
     if not buttons:
         return None
     body = {"text": _cut(text or "·", 1024)}
-    if len(buttons) <= 3:
+    # Reply buttons hold 20 characters; a list row holds 24 and a 72-character description,
+    # so choices with longer names (job titles, mostly) go in a list with the whole name.
+    if len(buttons) <= 3 and all(len(" ".join(b["title"].split())) <= 20 for b in buttons):
         return {
             "type": "button",
             "body": body,
@@ -80,18 +99,20 @@ def choices_payload(text: str, buttons: list[dict]) -> dict | None:
                 "sections": [
                     {
                         "title": "Opciones",
-                        "rows": [
-                            {
-                                "id": str(b.get("payload") or b["title"])[:200],
-                                "title": _cut(b["title"], 24),
-                            }
-                            for b in buttons
-                        ],
+                        "rows": [_row(b) for b in buttons],
                     }
                 ],
             },
         }
     return None
+
+
+def _row(button: dict) -> dict:
+    title = " ".join(str(button["title"]).split())
+    row = {"id": str(button.get("payload") or title)[:200], "title": _cut(title, 24)}
+    if row["title"] != title:
+        row["description"] = _cut(title, 72)
+    return row
 
 
 def numbered(text: str, buttons: list[dict]) -> str:

@@ -36,16 +36,20 @@ def tmp_root() -> Path:
 
 @pytest.fixture(scope="session")
 def esco_db():
-    """The test database, migrated, with the real ESCO v1.1.1 release imported."""
+    """The test database, migrated, with the real ESCO v1.1.1 release imported and its labels
+    in every configured language (as `assistant setup` does)."""
     from assistant.config import get_settings
     from assistant.db.migrate import upgrade
     from assistant.db.session import session_scope
     from assistant.taxonomy.importer import import_esco
+    from assistant.taxonomy.labels import configured_label_dirs, import_labels
 
     settings = get_settings()
     upgrade()
     with session_scope() as session:
         import_esco(session, settings.esco_dir, progress=lambda *_: None)
+    with session_scope() as session:
+        import_labels(session, configured_label_dirs(settings.esco_labels_dirs))
     return settings.sqlalchemy_url
 
 

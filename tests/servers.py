@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from assistant.services.runtime import procfile_commands
 from tests.conftest import ROOT, free_port
 
 
@@ -45,7 +46,7 @@ class Stack:
             start_new_session=True,
         )
 
-    def wait_http(self, name: str, path: str, timeout: float = 180) -> None:
+    def wait_http(self, name: str, path: str, timeout: float = 420) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             proc = self.procs[name]
@@ -85,44 +86,24 @@ def rasa_command(
     credentials: str = "credentials.yml",
     port: int | None = None,
 ) -> list[str]:
-    return [
-        str(ROOT / ".venv-rasa/bin/rasa"),
-        "run",
-        "--enable-api",
-        "--jwt-secret",
-        stack.env["PUENTE_RASA_JWT_SECRET"],
-        "--jwt-method",
-        "HS256",
-        "--interface",
-        "127.0.0.1",
-        "--port",
-        str(port or stack.ports["rasa"]),
-        "--model",
-        str(model),
-        "--endpoints",
-        endpoints,
-        "--credentials",
-        credentials,
-    ]
+    """The Procfile's Rasa command (as `make run` starts it), on this stack's ports."""
+    env = {**stack.env, "PUENTE_HOST": "127.0.0.1", "PUENTE_RASA_MODEL": str(model)}
+    env["PUENTE_RASA_PORT"] = str(port or stack.ports["rasa"])
+    argv = procfile_commands(env)["rasa"]
+    argv[argv.index("--endpoints") + 1] = endpoints
+    argv[argv.index("--credentials") + 1] = credentials
+    return argv
 
 
 def action_command(port: int) -> list[str]:
-    return [str(ROOT / ".venv/bin/python"), "-m", "actions", "--port", str(port)]
+    env = {"PUENTE_HOST": "127.0.0.1", "PUENTE_ACTION_PORT": str(port)}
+    return procfile_commands(env)["actions"]
 
 
 def web_command(port: int) -> list[str]:
-    return [
-        str(ROOT / ".venv/bin/uvicorn"),
-        "assistant.web.app:create_app",
-        "--factory",
-        # the client's address is the app's to decide (X-Forwarded-For only from
-        # PUENTE_TRUSTED_PROXIES), not uvicorn's (which believes any local peer)
-        "--no-proxy-headers",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
+    # the Procfile runs uvicorn with --no-proxy-headers: the client's address is the app's to
+    # decide (X-Forwarded-For only from PUENTE_TRUSTED_PROXIES), not uvicorn's
+    return procfile_commands({"PUENTE_HOST": "127.0.0.1", "PUENTE_WEB_PORT": str(port)})["web"]
 
 
 def make_stack(settings, model: Path, logs: Path) -> Stack:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 
 UNITS_PER_USD = {
     "USD": 1.0,
@@ -38,7 +37,9 @@ UNITS_PER_USD = {
 @functools.cache
 def rates() -> dict[str, float]:
     table = dict(UNITS_PER_USD)
-    path = os.environ.get("PUENTE_EXCHANGE_RATES")
+    from assistant.config import get_settings
+
+    path = get_settings().exchange_rates
     if path:
         with open(path, encoding="utf-8") as fh:
             table.update({k.upper(): float(v) for k, v in json.load(fh).items()})

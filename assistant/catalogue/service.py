@@ -19,7 +19,7 @@ from assistant.catalogue.tagging import REVIEW_BELOW, tag_offer
 from assistant.catalogue.validate import Report, validate_records
 from assistant.db.catalogue_models import CatalogueOffer
 from assistant.db.taxonomy_models import EscoSkill
-from assistant.errors import PuenteError
+from assistant.errors import InvalidRequestError, PuenteError
 from assistant.skills.vector_index import IndexEntry, ensure_index
 
 OFFER_MODEL = "e5"  # offers come in Spanish, English and Portuguese
@@ -162,7 +162,7 @@ def search(
     if filters.max_cost is not None:
         limit_usd = to_usd(filters.max_cost, filters.currency)
         if limit_usd is None:
-            raise PuenteError(f"no exchange rate for currency {filters.currency!r}")
+            raise InvalidRequestError(f"no exchange rate for currency {filters.currency!r}")
         stmt = stmt.where(CatalogueOffer.cost_usd <= limit_usd + 0.005)
     if filters.mode:
         stmt = stmt.where(CatalogueOffer.mode == filters.mode)

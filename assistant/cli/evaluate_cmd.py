@@ -1,55 +1,110 @@
-"""`assistant evaluate skills|occupations`: quality on the labelled development sets."""
+"""`assistant evaluate skills|occupations|jobads`: quality on the labelled development sets
+(a chosen part of their fixed split) and on the public job-ad validation set, with baselines."""
 
 from __future__ import annotations
 
 import typer
 
-from assistant.cli import emit_json
+from assistant.cli import emit_json, fail
 
 app = typer.Typer(no_args_is_help=True, help="Quality on labelled sets, with baselines.")
 
+SKILL_COLUMNS = (
+    "recall@10",
+    "transversal_digital_recall@10",
+    "rp@5",
+    "rp@10",
+    "mrr",
+    "precision@10",
+    "shown_precision",
+)
+SHORT = {"transversal_digital_recall@10": "t+d_rec@10", "shown_precision": "shown_prec"}
+PART_HELP = "Which part of the fixed split: 'test' (frozen, for claims), 'tune' or 'all'"
+
 
 def _table(results: dict[str, dict], metrics: tuple[str, ...]) -> None:
-    langs = sorted({k for r in results.values() for k in r if isinstance(r[k], dict)})
-    typer.echo(
-        "system".ljust(16) + "".join(f"{lang}:{m}".rjust(12) for lang in langs for m in metrics)
-    )
-    for name, result in results.items():
+    langs = [
+        lang
+        for lang in ("en", "es", "pt", "all")
+        if any(isinstance(r.get(lang), dict) for r in results.values())
+    ]
+    for lang in langs:
         typer.echo(
-            name.ljust(16)
-            + "".join(f"{result[lang][m]:.3f}".rjust(12) for lang in langs for m in metrics)
+            f"[{lang}]".ljust(16)
+            + "".join(SHORT.get(m, m).rjust(14) for m in metrics)
+            + "n".rjust(6)
         )
+        for name, result in results.items():
+            m = result.get(lang)
+            if not isinstance(m, dict):
+                continue
+            cells = ["-" if m.get(metric) is None else f"{m[metric]:.3f}" for metric in metrics]
+            typer.echo(name.ljust(16) + "".join(c.rjust(14) for c in cells) + f"{m['n']:6d}")
+
+
+def _part(part: str) -> str | None:
+    if part not in ("test", "tune", "all"):
+        fail(f"--part must be test, tune or all, not {part!r}")
+    return None if part == "all" else part
 
 
 @app.command("skills")
 def skills(
     limit: int = typer.Option(None, help="At most this many items per language"),
+    part: str = typer.Option("test", help=PART_HELP),
+    baselines: bool = typer.Option(True, help="Also score BM25, MiniLM and e5 over labels"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """RP@5, RP@10 and MRR per language for Puente and the two baselines."""
+    """Recall@10 (all, and transversal+digital), RP@5, RP@10, MRR, precision@10 and the
+    precision of what is shown, per language, for Puente and the label baselines."""
     from assistant.services.skills import get_skill_engine
     from assistant.skills.evaluate import DEVSET_DIR, compare_skill_rankers, load_items
 
-    items = load_items(DEVSET_DIR / "skills.jsonl", "skills", limit)
-    results = compare_skill_rankers(get_skill_engine(), items)
+    items = load_items(DEVSET_DIR / "skills.jsonl", "skills", limit, part=_part(part))
+    results = compare_skill_rankers(get_skill_engine(), items, baselines=baselines)
     if as_json:
-        emit_json(results)
+        emit_json({"part": part, "systems": results})
     else:
-        _table(results, ("rp@5", "rp@10", "mrr"))
+        typer.echo(f"skills, development set, {part} part")
+        _table(results, SKILL_COLUMNS)
 
 
 @app.command("occupations")
-def occupations(as_json: bool = typer.Option(False, "--json")) -> None:
-    """recall@1, recall@10 and MRR on the labelled informal job titles."""
-    from assistant.services.skills import get_occupation_search
-    from assistant.skills.evaluate import DEVSET_DIR, load_items, score_ranker
+def occupations(
+    part: str = typer.Option("test", help=PART_HELP),
+    baselines: bool = typer.Option(True, help="Also score BM25, MiniLM and e5 over labels"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """recall@1, recall@10 (an accepted occupation in the top k) and MRR on the labelled
+    informal job titles."""
+    from assistant.services.skills import get_occupation_search, get_skill_engine
+    from assistant.skills.evaluate import DEVSET_DIR, compare_occupation_rankers, load_items
 
-    search = get_occupation_search()
-    items = load_items(DEVSET_DIR / "occupations.jsonl", "occupations")
-    result = score_ranker(
-        lambda text, lang: [h.uri for h in search.search(text, top=10)], items, occupations=True
+    items = load_items(DEVSET_DIR / "occupations.jsonl", "occupations", part=_part(part))
+    results = compare_occupation_rankers(
+        get_occupation_search(), get_skill_engine(), items, baselines=baselines
     )
+    if as_json:
+        emit_json({"part": part, "systems": results})
+    else:
+        typer.echo(f"occupations, development set, {part} part")
+        _table(results, ("recall@1", "recall@10", "mrr"))
+
+
+@app.command("jobads")
+def jobads(
+    baselines: bool = typer.Option(True, help="Also score BM25, MiniLM and e5 over labels"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """RP@5, RP@10 and MRR on the public job-ad validation set (English, all ESCO skills)."""
+    from assistant.services.skills import get_skill_engine
+    from assistant.skills.evaluate import jobads_quality
+
+    result = jobads_quality(get_skill_engine(), baselines=baselines)
+    if "missing" in result:
+        fail(f"the job-ad validation set is not at {result['missing']}")
     if as_json:
         emit_json(result)
     else:
-        _table({"puente": result}, ("recall@1", "recall@10", "mrr"))
+        typer.echo(f"job-ad validation set: {result['sentences']} sentences")
+        _table(result["systems"], ("rp@5", "rp@10", "mrr"))

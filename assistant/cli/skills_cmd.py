@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import typer
 
 from assistant.cli import emit_json, fail, run_jsonl_batch
 from assistant.errors import InputTextError
-
-
-def _progress_factory(label: str):
-    from tqdm import tqdm
-
-    bars = []  # created on the first update, so an index that is up to date prints nothing
-
-    def update(done: int, total: int) -> None:
-        if not bars:
-            bars.append(tqdm(desc=label, unit="text", total=total, file=sys.stderr))
-        bar = bars[0]
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return update
+from assistant.progress import progress_bar
 
 
 def skills(
@@ -34,7 +17,7 @@ def skills(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object"),
     top: int = typer.Option(10, "--top", min=1, max=500, help="How many skills to return"),
     lang: str = typer.Option(
-        "auto", "--lang", help="auto, en or es; en or es also gives labels in that language"
+        "auto", "--lang", help="auto, en, es or pt: labels in that language (auto: the text's)"
     ),
     batch: Path = typer.Option(None, "--batch", help="JSONL input: {id, text} per line"),
     out: Path = typer.Option(None, "--out", help="JSONL output for --batch"),
@@ -68,7 +51,7 @@ def skills(
         quote = hit.evidence[0].text if hit.evidence else ""
         item = shown.get(hit.uri, {})
         label = item.get("label", hit.label)
-        if item.get("label_language", lang) != lang:
+        if item.get("label_language", result.language) != result.language:
             label += f" ({item['label_language']})"
         typer.echo(
             f"{hit.score:.2f}  {label}  [{hit.kind}{' ' + hit.group if hit.group else ''}]"
@@ -93,17 +76,19 @@ def _run_batch(engine, batch: Path, out: Path | None, top: int, lang: str, cutof
 LABELLED_LISTS = ("skills", "transversal", "digital", "occupations")
 
 
-def localized(data: dict, lang: str, lists: tuple[str, ...] = LABELLED_LISTS) -> dict:
-    """With an explicit --lang, every listed item's `label` is in that language (or English,
-    with `label_language` saying so), `label_en` is the English one and `uri` stays. The
-    engine's matching is not involved: labels come from the taxonomy's label table."""
-    if lang == "auto":
-        return data
-    from assistant.db.session import session_scope
-    from assistant.taxonomy.repository import localize
+def localized(
+    data: dict, lang: str, lists: tuple[str, ...] = LABELLED_LISTS, text: str | None = None
+) -> dict:
+    """Every listed item's `label` in `lang` (auto: the text's language), or English with
+    `label_language` saying so; `label_en` the English one; `uri` stays. The engine's
+    matching is not involved: labels come from the taxonomy's label table."""
+    from assistant.services.labels import localize
 
-    with session_scope() as session:
-        localize(session, [item for key in lists for item in data.get(key, [])], lang)
+    if lang == "auto":
+        from assistant.skills.text import detect_language
+
+        lang = data.get("language") or detect_language(text or "")
+    localize([item for key in lists for item in data.get(key, [])], lang)
     return data
 
 
@@ -122,13 +107,13 @@ def index_build(
 
     settings = get_settings()
     started = time.perf_counter()
-    sizes = build_indexes(_progress_factory, force=rebuild)
+    sizes = build_indexes(progress_bar, force=rebuild)
     with session_scope() as session:
         offers = offer_index(
             session,
             settings.index_dir,
             settings.cache_dir,
-            _progress_factory("offers index"),
+            progress_bar("offers index"),
             force=rebuild,
         )
     sizes[f"offers-{offers.manifest['model']}"] = len(offers)

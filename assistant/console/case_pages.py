@@ -16,7 +16,8 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from assistant.console import auth, handoffs
+from assistant.cases import handoffs
+from assistant.console import auth
 from assistant.console.pages import ACTIONS, form, page, router, signed_in_case
 from assistant.db.console_models import Handoff
 from assistant.db.conversation_models import Conversation

@@ -17,12 +17,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from assistant.cases import handoffs
 from assistant.config import get_settings
-from assistant.console import auth, handoffs, wording
+from assistant.console import auth, wording
 from assistant.db.console_models import Handoff
 from assistant.db.session import session_scope
 from assistant.services import rasa_api
-from connectors import guard
+from assistant.web.addresses import request_address
 
 COOKIE = "puente_console"
 COOKIE_PATH = "/console"
@@ -104,10 +105,7 @@ def forget_cookie(response: Response) -> None:
 
 def client_ip(request: Request) -> str:
     """The caller's address; X-Forwarded-For is believed only from a trusted proxy."""
-    proxies = get_settings().trusted_proxies
-    trusted = frozenset(p.strip() for p in proxies.split(",") if p.strip())
-    peer = request.client.host if request.client else None
-    return guard.client_ip(peer, request.headers.get("x-forwarded-for"), trusted)
+    return request_address(request, get_settings().trusted_proxies)
 
 
 def page(name: str, status: int = 200, **values) -> HTMLResponse:

@@ -6,18 +6,11 @@ from __future__ import annotations
 
 import json
 
+from assistant.conversation.texts import PHASE_WORDS
+
 STATUS = {"waiting": "esperando", "taken": "atendido", "closed": "cerrado"}
-PHASE = {
-    "welcome": "bienvenida",
-    "consent": "aviso de privacidad",
-    "experiences": "contando sus trabajos",
-    "skills_review": "revisando sus habilidades",
-    "goal": "eligiendo una meta",
-    "constraints": "dinero y tiempo",
-    "plan": "plan de cursos",
-    "wrap_up": "cierre",
-    "handoff": "con una persona",
-}
+PHASE = PHASE_WORDS  # one list of phase names, also used in the reason a case gives
+ROLE = {"admin": "administración", "counsellor": "orientación"}
 CHANNEL = {"socketio": "chat web", "rest": "REST", "whatsapp": "WhatsApp", "twilio": "Twilio"}
 PAYLOADS = {
     "affirm": "sí",

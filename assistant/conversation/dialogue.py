@@ -19,7 +19,8 @@ from assistant.conversation.locale import currency_of, currency_of_place
 from assistant.conversation.phases import CONSTRAINT_INTENTS, Phase, next_phase
 from assistant.conversation.ports import DialogueServices
 from assistant.conversation.state import ConversationState
-from assistant.conversation.texts import NOTICE_VERSION, Message, button, say
+from assistant.conversation.texts import NOTICE_VERSION, PHASE_WORDS, Message, button, say
+from assistant.taxonomy.display import shown
 
 log = logging.getLogger(__name__)
 MISSES_BEFORE_PERSON = 2
@@ -53,7 +54,7 @@ class Dialogue:
         messages: list[Message] = []
         if state.phase == Phase.WELCOME:
             stored = self.services.load(turn.sender_id)
-            if stored:  # a returning worker whose chat history was lost
+            if stored:  # a returning worker: a new chat session, or their history was lost
                 state = ConversationState.load(stored)
                 messages.append(Message(say("resumed", state.language)))
             elif state.pending is None:
@@ -68,6 +69,8 @@ class Dialogue:
             messages += self._welcome(state, turn, intent)
         else:
             messages += self._turn(state, turn, intent)
+        if len(messages) > 1 and messages[0].text == messages[1].text:
+            del messages[1]  # "hola" on coming back: welcomed back once, not twice
         state.buttons = next((m.buttons for m in reversed(messages) if m.buttons), [])
         if state.consent:
             data = state.model_dump(mode="json")
@@ -203,7 +206,7 @@ class Dialogue:
                 lang,
                 experiences=len(state.profile.experiences),
                 skills=len(state.profile.active),
-                goal=(state.goal or {}).get("label") or "-",
+                goal=shown(state.goal, lang) if state.goal else "-",
                 plans=1 if state.plan else 0,
             )
             return [
@@ -220,6 +223,7 @@ class Dialogue:
         if intent == "switch_language":
             wanted = steps.entity(turn.entities, "language") or parse.language(turn.text)
             state.language = wanted if wanted in ("en", "es") else ("en" if lang == "es" else "es")
+            steps.relabel(state, self.services)
             return [Message(say("language_set", state.language)), *self._prompt(state, phase)]
         if intent == "ask_help":
             return [Message(say("help", lang)), *self._prompt(state, phase)]
@@ -230,8 +234,8 @@ class Dialogue:
         if intent == "thanks":
             return [Message(say("thanks", lang))]
         if intent == "goodbye":
-            shown = parse.display_code(state.resume_code)
-            code = say("goodbye_code", lang, code=shown) if state.resume_code else ""
+            grouped = parse.display_code(state.resume_code)
+            code = say("goodbye_code", lang, code=grouped) if state.resume_code else ""
             return [Message(say("goodbye", lang) + code)]
         if intent == "greet" and phase != Phase.CONSENT:
             return [Message(say("resumed", lang)), *self._prompt(state, phase)]
@@ -274,6 +278,10 @@ class Dialogue:
             return [Message(say("consent_yes" if state.consent else "consent_no", lang))]
         if intent == "tell_experience":
             return steps.record_experience(state, text, self.services)
+        if phase == Phase.CONSTRAINTS and state.confirm_options and not state.confirm_done:
+            answered = steps.confirm_turn(state, intent, text, turn.entities)
+            if answered:
+                return answered
         if intent in CONSTRAINT_INTENTS or phase == Phase.CONSTRAINTS:
             noted = steps.apply_constraints(state, intent, text, turn.entities)
             if noted:
@@ -325,6 +333,10 @@ class Dialogue:
                 return steps.search_goal(state, text, self.services)
             return [steps.goal_prompt(state)]
         if phase == Phase.CONSTRAINTS:
+            if state.goal and not state.confirm_done:
+                asked = steps.confirm_question(state, self.services)
+                if asked:
+                    return [asked]
             question = steps.constraint_question(state)
             if question:
                 return [question]
@@ -394,7 +406,7 @@ class Dialogue:
             lang,
             experiences=len(state.profile.experiences),
             skills=len(state.profile.active),
-            goal=(state.goal or {}).get("label") or "-",
+            goal=shown(state.goal, lang) if state.goal else "-",
         )
         if data is None:
             return [Message(say("my_data_anonymous", lang) + "\n\n" + held)]
@@ -440,7 +452,8 @@ def _n(erased: dict) -> dict:
 
 def _reason(state: ConversationState, turn: Turn) -> str:
     after = "después de no ser entendida" if state.misses_before_person else "a petición propia"
-    return f"{after}, en la fase {state.phase.value}: «{turn.text[:160]}»"
+    where = PHASE_WORDS.get(state.phase.value, state.phase.value)
+    return f"{after} ({where}): «{turn.text[:160]}»"
 
 
 def intent_only(text: str) -> bool:

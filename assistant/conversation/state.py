@@ -39,7 +39,13 @@ class ConversationState(BaseModel):
     goal: dict | None = None  # {"uri", "label"}
     goal_text: str | None = None  # a goal mentioned before its turn came
     goal_options: list[dict] = Field(default_factory=list)
+    goal_best: bool = False  # the first option was well ahead: "yes" takes it
     constraints: Constraints = Field(default_factory=Constraints)
+    # The target's skills asked about before the plan ("¿ya hiciste alguna de estas?"), and
+    # whether that question is settled for the current goal (asked and answered, or nothing
+    # worth asking).
+    confirm_options: list[dict] = Field(default_factory=list)
+    confirm_done: bool = False
     plan: dict | None = None
     gaps: dict | None = None
     misses: int = 0
@@ -58,7 +64,8 @@ class ConversationState(BaseModel):
             has_skills=bool(self.profile.active),
             reviewed=self.reviewed,
             has_goal=self.goal is not None,
-            constraints_complete=self.constraints.missing() is None,
+            constraints_complete=self.constraints.missing() is None
+            and (self.confirm_done or self.goal is None),
             has_plan=self.plan is not None,
         )
 

@@ -10,7 +10,8 @@ from assistant.conversation.phases import Phase
 from assistant.conversation.state import ConversationState
 from assistant.conversation.texts import Message, T, button, say
 from assistant.plans.constraints import PlanConstraints
-from assistant.profiles.model import Profile
+from assistant.profiles.model import Profile, ProfileSkill
+from assistant.taxonomy.display import shown
 
 REVIEW_PER_KIND = {"transversal": 4, "digital": 4, "specific": 5}
 DEFAULT_WEEKS = 12
@@ -27,6 +28,22 @@ def entity(entities: list[dict], name: str) -> str | None:
 def quote(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return f"«{text if len(text) <= limit else text[: limit - 1] + '…'}»"
+
+
+def relabel(state: ConversationState, services) -> None:
+    """After a change of language: every name the worker will see again, in the new one."""
+    lang = state.language
+    skills = [s for s in state.profile.skills]
+    items = [{"uri": s.uri, "label": s.label_en or s.label} for s in skills]
+    services.labels(items, lang)
+    for skill, item in zip(skills, items, strict=True):
+        skill.label, skill.label_en = item["label"], item.get("label_en", skill.label_en)
+        skill.label_language = item.get("label_language", "en")
+    targets = [state.goal] if state.goal else []
+    targets += state.goal_options + list((state.gaps or {}).get("gaps") or [])
+    for item in targets:
+        item["label"] = item.get("label_en") or item.get("label", "")
+    services.labels(targets, lang)
 
 
 # -- experiences ------------------------------------------------------------------------------
@@ -47,7 +64,7 @@ def record_experience(state: ConversationState, text: str, services) -> list[Mes
         state.review_list = []
     messages = []
     if found.skills:
-        examples = ", ".join(s.label for s in found.skills[:3])
+        examples = ", ".join(shown(s, lang) for s in found.skills[:3])
         messages.append(Message(say("noted", lang, examples=examples)))
     else:
         messages.append(Message(say("noted_nothing", lang)))
@@ -76,10 +93,10 @@ def review_message(state: ConversationState) -> list[Message]:
     lang = state.language
     lines = [say("review_intro", lang)]
     numbered: list[str] = []
-    shown = set(state.review_list)
+    listed = set(state.review_list)
     for kind, cap in REVIEW_PER_KIND.items():
         skills = sorted(
-            (s for s in state.profile.active if s.kind == kind and (not shown or s.uri in shown)),
+            (s for s in state.profile.active if s.kind == kind and (not listed or s.uri in listed)),
             key=lambda s: (-s.confidence, s.label),
         )[:cap]
         if not skills:
@@ -90,7 +107,7 @@ def review_message(state: ConversationState) -> list[Message]:
             numbered.append(s.uri)
             level = f" ({s.level})" if s.level else ""
             evidence = f" — {quote(s.evidence[0].text)}" if s.evidence else ""
-            lines.append(f"{len(numbered)}. {s.label}{level}{evidence}")
+            lines.append(f"{len(numbered)}. {shown(s, lang)}{level}{evidence}")
     state.review_list = numbered
     lines += ["", say("review_ask", lang)]
     return [
@@ -136,11 +153,11 @@ def _review_actions(state: ConversationState, actions: dict[int, str]) -> list[M
         skill = state.profile.get(state.review_list[i])
         if action == "remove":
             skill.status = "rejected"
-            removed.append(skill.label)
+            removed.append(shown(skill, lang))
             continue
         skill.level = action if action in ("basic", "intermediate", "advanced") else None
-        shown = say(f"level_{action}", lang) if f"level_{action}" in T else action
-        messages.append(Message(say("rated", lang, level=shown, label=skill.label)))
+        level = say(f"level_{action}", lang) if f"level_{action}" in T else action
+        messages.append(Message(say("rated", lang, level=level, label=shown(skill, lang))))
     if not removed:
         return messages
     messages.append(Message(say("removed", lang, labels=", ".join(removed))))
@@ -148,22 +165,38 @@ def _review_actions(state: ConversationState, actions: dict[int, str]) -> list[M
 
 
 # -- goal --------------------------------------------------------------------------------------
+# A first option this far ahead of the second (occupation search scores) is proposed as
+# "I think it is ..."; closer results are a list followed by "or did you mean ...?".
+CLEAR_LEAD = 0.1
+
+
 def goal_options_message(state: ConversationState, options: list[dict], key: str) -> Message:
     lang = state.language
-    state.goal_options = [{"uri": o["uri"], "label": o["label"]} for o in options[:3]]
-    lines = [say(key, lang)]
-    for i, o in enumerate(options[:3], 1):
+    options = options[:3]
+    keep = ("uri", "label", "label_en", "label_language")
+    state.goal_options = [{k: o[k] for k in keep if k in o} for o in options]
+    scores = [o.get("score") for o in options]
+    state.goal_best = key == "goal_options" and (
+        len(options) == 1 or (None not in scores[:2] and scores[0] - scores[1] >= CLEAR_LEAD)
+    )
+    if state.goal_best:
+        lines = [say("goal_best", lang, label=shown(options[0], lang))]
+        if len(options) > 1:
+            lines.append(say("goal_others", lang))
+    else:
+        lines = [say(key, lang)]
+    for i, o in enumerate(options, 1):
+        if state.goal_best and i == 1:
+            continue
         share = f" ({o['covered_share']:.0%})" if "covered_share" in o else ""
-        lines.append(f"{i}. {o['label']}{share}")
+        lines.append(f"{i}. {shown(o, lang)}{share}")
+    if key == "goal_options" and not state.goal_best:
+        lines.append(say("goal_meant", lang))
     buttons = [
-        {"title": _short(o["label"]), "payload": f'/select_number{{"number": "{i}"}}'}
-        for i, o in enumerate(options[:3], 1)
+        {"title": shown(o, lang), "payload": f'/select_number{{"number": "{i}"}}'}
+        for i, o in enumerate(options, 1)
     ]
     return Message("\n".join(lines), buttons=buttons)
-
-
-def _short(label: str, limit: int = 20) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def search_goal(state: ConversationState, text: str, services) -> list[Message]:
@@ -176,7 +209,7 @@ def search_goal(state: ConversationState, text: str, services) -> list[Message]:
 def goal_turn(state, intent, text, entities, services) -> list[Message]:
     lang = state.language
     if intent == "ask_close_jobs":
-        options = services.close_jobs(state.profile, 3)
+        options = services.close_jobs(state.profile, 3, lang)
         if not options:
             return [Message(say("ask_goal", lang))]
         return [goal_options_message(state, options, "close_options")]
@@ -185,19 +218,24 @@ def goal_turn(state, intent, text, entities, services) -> list[Message]:
         number = entity(entities, "number")
         if index is None and number and number.isdigit():
             index = int(number) - 1 if 1 <= int(number) <= len(state.goal_options) else None
-        if index is None and intent == "affirm" and len(state.goal_options) == 1:
+        if (
+            index is None
+            and intent == "affirm"
+            and (len(state.goal_options) == 1 or state.goal_best)
+        ):
             index = 0
         if index is None:
             return [Message(say("which_number", lang))]
         state.goal = state.goal_options[index]
         state.goal_options = []
         state.plan = state.gaps = None
-        return [Message(say("goal_set", lang, label=state.goal["label"]))]
+        state.confirm_options, state.confirm_done = [], False
+        return [Message(say("goal_set", lang, label=shown(state.goal, lang)))]
     if state.goal_options and intent == "deny":
         other = understand.none_of_these(text)  # "ninguna de esas": ask again
         if other == "":
             state.goal_options = []
-            return [goal_prompt(state)]
+            return [goal_prompt(state, again=True)]
         if other:
             return search_goal(state, other, services)
     title = goal_title(text, entities)
@@ -229,11 +267,77 @@ def _strip_goal_words(text: str) -> str:
     return " ".join(GOAL_LEAD.sub("", text.strip(" .!¿?")).split())
 
 
-def goal_prompt(state: ConversationState) -> Message:
+def goal_prompt(state: ConversationState, again: bool = False) -> Message:
     lang = state.language
     return Message(
-        say("ask_goal", lang), buttons=[button("btn_close_jobs", "/ask_close_jobs", lang)]
+        say("goal_again" if again else "ask_goal", lang),
+        buttons=[button("btn_close_jobs", "/ask_close_jobs", lang)],
     )
+
+
+# -- what the worker can already do for the goal ----------------------------------------------
+ALL = re.compile(r"\b(todas|todos|all|every|las dos|both)\b")
+
+
+def confirm_question(state: ConversationState, services) -> Message | None:
+    """Before the plan, once per goal: the target's skills Puente is least sure about, asked
+    as a counsellor would. None (and settled) when there is nothing worth asking."""
+    lang = state.language
+    options = services.skills_to_confirm(state.profile, state.goal["uri"], lang)
+    state.confirm_options = options
+    if not options:
+        state.confirm_done = True
+        return None
+    items = "\n".join(f"{i}. {shown(o, lang)}" for i, o in enumerate(options, 1))
+    return Message(
+        say("confirm_ask", lang, label=shown(state.goal, lang), items=items),
+        buttons=[button("btn_none", "/deny", lang), button("btn_all", "/affirm", lang)],
+    )
+
+
+def confirm_turn(state: ConversationState, intent: str, text: str, entities) -> list[Message]:
+    """The answer: the skills picked are added as self-declared (what the worker says they
+    did); "ninguna" adds none. Anything else leaves the question settled and unanswered, so
+    the turn is read as what it is (a budget, say): the question costs at most one turn."""
+    lang, options = state.language, state.confirm_options
+    t = parse.fold(text)
+    picked = parse.choices(text, len(options))
+    number = entity(entities, "number")
+    if not picked and number and number.isdigit() and 1 <= int(number) <= len(options):
+        picked = [int(number) - 1]
+    if not picked and ALL.search(t) and (intent == "affirm" or len(t.split()) <= 4):
+        picked = list(range(len(options)))
+    if not picked and intent == "affirm":
+        if text.strip() == "/affirm":  # the "Todas" button
+            picked = list(range(len(options)))
+        else:  # "sí": some of them, but which?
+            return [Message(say("which_number", lang))]
+    state.confirm_done, state.confirm_options = True, []
+    if picked:
+        chosen = [options[i] for i in picked]
+        state.profile.merge(
+            [
+                ProfileSkill(
+                    uri=o["uri"],
+                    label=o.get("label", ""),
+                    label_en=o.get("label_en", ""),
+                    label_language=o.get("label_language", "en"),
+                    kind=o.get("kind", "specific"),
+                    source="self-declared",
+                    confidence=1.0,
+                )
+                for o in chosen
+            ]
+        )
+        for o in chosen:  # already there (rejected or inferred): the worker's word wins
+            skill = state.profile.get(o["uri"])
+            skill.status, skill.source = "active", "self-declared"
+        state.plan = state.gaps = None
+        labels = ", ".join(shown(o, lang) for o in chosen)
+        return [Message(say("confirm_noted", lang, labels=labels))]
+    if intent == "deny" or understand.none_of_these(text) is not None:
+        return [Message(say("confirm_none", lang))]
+    return []
 
 
 # -- constraints -------------------------------------------------------------------------------
@@ -316,13 +420,13 @@ def present_plan(state: ConversationState, services) -> list[Message]:
         say(
             "gaps_intro",
             lang,
-            label=state.goal["label"],
+            label=shown(state.goal, lang),
             covered=cov["essential_covered"],
             total=cov["essential_total"],
         )
     ]
     for gap in gaps["gaps"][:6]:
-        lines.append(f"• {gap['label']} ({say('kind_' + gap['kind'], lang).lower()})")
+        lines.append(f"• {shown(gap, lang)} ({say('kind_' + gap['kind'], lang).lower()})")
     messages = [Message("\n".join(lines))]
     url = services.chart_url(gaps, lang)
     if url:
@@ -423,15 +527,15 @@ def wrap_up(state: ConversationState, services) -> list[Message]:
         "wrap_up",
         lang,
         skills=len(reviewed_skills(state)),
-        goal=(state.goal or {}).get("label", "-"),
+        goal=shown(state.goal, lang) if state.goal else "-",
         n=len(plan["offers"]),
         cost=f"{cost['currency']} {cost['amount']:g}",
     )
     messages = [Message(text)]
     if state.consent and state.resume_code:
         link = services.summary_link(state.resume_code)
-        shown = parse.display_code(state.resume_code)
-        messages.append(Message(say("wrap_code", lang, code=shown, link=link)))
+        code = parse.display_code(state.resume_code)
+        messages.append(Message(say("wrap_code", lang, code=code, link=link)))
     else:
         messages.append(Message(say("wrap_unsaved", lang)))
     messages.append(Message(say("after_wrap", lang)))

@@ -10,7 +10,6 @@ MAX_TEXT = 4096
 # Bump when the privacy notice's meaning changes: each consent records the version answered.
 NOTICE_VERSION = "2026-11-28"
 MAX_BUTTONS = 3
-MAX_ROWS = 10
 
 T = {
     "welcome": {
@@ -121,6 +120,23 @@ T = {
         "es": "Encontré estas ocupaciones. ¿Cuál se parece más a lo que buscas?",
         "en": "I found these occupations. Which one is closest to what you want?",
     },
+    "goal_best": {
+        "es": "Creo que es: 1. {label}. ¿Es ese? Si no, elige otro o escríbelo con otras palabras.",
+        "en": "I think it is: 1. {label}. Is that it? If not, pick another or put it another way.",
+    },
+    "goal_others": {"es": "También podría ser:", "en": "It could also be:"},
+    "goal_meant": {
+        "es": "¿O quisiste decir otra cosa? Escríbelo con otras palabras (qué harías, dónde) o "
+        "responde «ninguna».",
+        "en": "Or did you mean something else? Put it another way (what you would do, where) "
+        "or answer 'none'.",
+    },
+    "goal_again": {
+        "es": "Está bien, ninguna de esas. Cuéntame el trabajo con otras palabras (por ejemplo, "
+        "qué harías o dónde), o te sugiero trabajos cercanos a lo que ya sabes hacer.",
+        "en": "All right, none of those. Tell me about the job another way (for example, what "
+        "you would do or where), or I can suggest jobs close to what you already do.",
+    },
     "close_options": {
         "es": "Trabajos cercanos a tu perfil (porcentaje de sus habilidades esenciales que ya "
         "tienes):",
@@ -131,6 +147,22 @@ T = {
         "en": "I couldn't find that occupation. Could you describe it another way?",
     },
     "goal_set": {"es": "Meta: {label}.", "en": "Goal: {label}."},
+    "confirm_ask": {
+        "es": "Para {label} se necesita, entre otras cosas:\n{items}\n¿Ya hiciste alguna de "
+        "estas? Responde con los números (por ejemplo «1 y 3»), «todas» o «ninguna».",
+        "en": "To work as {label} you need, among other things:\n{items}\nHave you done any "
+        "of these? Answer with the numbers (e.g. '1 and 3'), 'all' or 'none'.",
+    },
+    "confirm_noted": {
+        "es": "Anotado como habilidad tuya (lo dijiste tú): {labels}.",
+        "en": "Noted as yours (in your own words): {labels}.",
+    },
+    "confirm_none": {
+        "es": "Está bien: lo tendré en cuenta en el plan.",
+        "en": "All right: the plan will take it into account.",
+    },
+    "btn_none": {"es": "Ninguna", "en": "None"},
+    "btn_all": {"es": "Todas", "en": "All of them"},
     "ask_budget": {
         "es": "¿Cuánto dinero podrías gastar en cursos en total? (puede ser 0; dime la "
         "moneda, por ejemplo '50 dólares' o '200 soles')",
@@ -417,7 +449,6 @@ class Message:
 
     text: str = ""
     buttons: list[dict] = field(default_factory=list)  # {"title", "payload"}, at most 3
-    rows: list[dict] = field(default_factory=list)  # {"id", "title", "description"}, <= 10
     image: str | None = None
     forget: bool = False  # the widget erases its stored copy of the conversation
 
@@ -425,11 +456,24 @@ class Message:
         if len(self.text) > MAX_TEXT:
             self.text = self.text[: MAX_TEXT - 1] + "…"
         self.buttons = self.buttons[:MAX_BUTTONS]
-        self.rows = self.rows[:MAX_ROWS]
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
 def button(title_key: str, payload: str, lang: str) -> dict:
-    return {"title": say(title_key, lang)[:20], "payload": payload}
+    return {"title": say(title_key, lang), "payload": payload}  # each <= 20: see the tests
+
+
+# The phases in a counsellor's words (the console's and the reason a case gives).
+PHASE_WORDS = {
+    "welcome": "bienvenida",
+    "consent": "aviso de privacidad",
+    "experiences": "contando sus trabajos",
+    "skills_review": "revisando sus habilidades",
+    "goal": "eligiendo una meta",
+    "constraints": "dinero y tiempo",
+    "plan": "plan de cursos",
+    "wrap_up": "cierre",
+    "handoff": "con una persona",
+}

@@ -36,8 +36,11 @@ SUGGEST = re.compile(
     r"\b(recom\w*|sugi\w*|suger\w*|suggest\w*|opciones|options|que trabajos|what jobs)\b|"
     r"\b(parecid\w*|similar\w*|cercan\w*|close)\s+(a|to)\s+(lo que|what|mi|my)\b"
 )
-NONE_OF_THESE = re.compile(r"\b(ningun[oa]?|none|neither)\b")
-INSTEAD = re.compile(r"[,;]|\b(pero|but|mejor|better|maybe|quizas?|tal vez|rather|instead)\b")
+NONE_OF_THESE = re.compile(
+    r"\b(ningun[oa]?|none|neither|nada que ver|otra cosa|otro trabajo|otra|otro|"
+    r"something else|another (?:one|job)|other)\b"
+)
+INSTEAD = re.compile(r"[,;:]|\b(pero|but|mejor|better|maybe|quizas?|tal vez|rather|instead)\b")
 INSTEAD_LEAD = re.compile(
     r"^(?:(?:pero|but|mejor|better|maybe|quizas?|tal vez|rather|instead|algo|something|"
     r"quiero|i want|busca|search for)\s+)*(?:(?:de|como|en|in|as|like|with|con|a|an)\s+)?",

@@ -2,7 +2,12 @@
 come back with), each version of their profile, and each plan proposed to them.
 
 Nothing is written here before the worker agrees to the privacy notice; deleting their data
-removes all three (profiles and plans cascade)."""
+removes all three (profiles and plans cascade). Until then the dialogue's state lives in
+`anonymous_state`, which expires with the chat session (assistant/profiles/state_store.py).
+
+The conversation row is versioned: every write through the ORM checks and bumps `version`
+(SQLAlchemy's version counter), and the turn's own write is a compare-and-set on it, so two
+writers holding the same version cannot both win."""
 
 from __future__ import annotations
 
@@ -26,6 +31,23 @@ class Conversation(Base):
     state: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AnonymousState(Base):
+    """The dialogue's state of a worker who has not consented (or declined): needed from one
+    turn to the next, kept no longer than the chat session (then purged), never exported
+    with a code, and deleted with "delete my data". At most one of this and `conversation`
+    exists per sender: consenting moves the state from here to there."""
+
+    __tablename__ = "anonymous_state"
+
+    sender_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class ProfileVersion(Base):

@@ -11,11 +11,10 @@ vacancy counts per skill from its job-ads pipeline, scaled to 0..1).
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
-from assistant.errors import PuenteError
+from assistant.errors import ConfigurationError
 
 
 def default_demand(view, broader: dict[str, set[str]]) -> dict[str, float]:
@@ -47,17 +46,19 @@ def default_demand(view, broader: dict[str, set[str]]) -> dict[str, float]:
 
 
 def load_demand(view, broader: dict[str, set[str]]) -> dict[str, float]:
-    path = os.environ.get("PUENTE_DEMAND_PROFILE")
+    from assistant.config import get_settings
+
+    path = get_settings().demand_profile
     if not path:
         return default_demand(view, broader)
     try:
         rows = json.loads(Path(path).read_text(encoding="utf-8"))
         demand = {row["uri"]: float(row["weight"]) for row in rows}
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise PuenteError(
+        raise ConfigurationError(
             f"PUENTE_DEMAND_PROFILE={path}: not a JSON list of {{uri, weight}} ({exc})"
         ) from exc
     unknown = [u for u in demand if u not in view.skills]
     if unknown:
-        raise PuenteError(f"PUENTE_DEMAND_PROFILE: unknown ESCO skills {unknown[:3]}")
+        raise ConfigurationError(f"PUENTE_DEMAND_PROFILE: unknown ESCO skills {unknown[:3]}")
     return demand

@@ -1,15 +1,19 @@
 """Occupation search: informal job titles and typos -> ESCO occupations.
 
 Three signals: dense similarity against occupation titles and alternative titles (the
-engine's occupation index for the text's language); character n-gram TF-IDF over every title,
-which survives typos ("bookeeper"); and, since ESCO's titles here are English, a curated
-Spanish/Portuguese job-title lexicon (goals/lexicon/occupations_{es,pt}.tsv: "cajera de super",
-"gásfiter", "motoboy") matched on accent-folded, lightly stemmed tokens.
+engine's occupation index for the text's language, which holds ESCO's Spanish titles beside
+the English ones for Spanish text); character n-gram TF-IDF over every title, which survives
+typos ("bookeeper"), over the English titles and, for Spanish text, over the Spanish ones too;
+and a curated Latin American Spanish/Portuguese job-title lexicon
+(goals/lexicon/occupations_{es,pt}.tsv: "gásfiter de gas", "maestra jardinera",
+"colectivero") matched on accent-folded, lightly stemmed tokens. Measured on the development
+sets' tune part (docs/skills.md, "Spanish matching").
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.skills.embedders import get_embedder
+from assistant.skills.engine import LOCAL_LABELS
 from assistant.skills.lexicon import fold
 from assistant.skills.text import clean_input
 
@@ -40,7 +45,7 @@ class OccupationSearch:
     def __init__(self, engine) -> None:
         self.engine = engine
         self._lock = threading.Lock()
-        self._tfidf = None
+        self._tfidf: dict[str, tuple | None] = {}
         self._titles: dict[str, tuple] = {}
 
     def _title_matcher(self, lang: str):
@@ -76,29 +81,85 @@ class OccupationSearch:
         nlp, matcher, terms = found
         doc = _fold_doc(nlp.make_doc(text))
         hits: dict[str, float] = {}
-        # longer terms are more specific: "repartidor de rappi" beats "repartidor"
-        for match_id, start, end in sorted(matcher(doc), key=lambda m: m[1] - m[2]):
-            term = nlp.vocab.strings[match_id]
-            for rank, uri in enumerate(terms[term][: len(LEXICON_BONUS)]):
+        # longer terms are more specific: "repartidor de rappi" beats "repartidor"; and a term
+        # inside a longer one found is no title of its own: the "jardinera" of "maestra
+        # jardinera" is no gardener
+        found = [
+            (start, end, terms[nlp.vocab.strings[match_id]])
+            for match_id, start, end in _outermost(matcher(doc))
+        ]
+        for start, end, uris in self._helped(doc, found):
+            for rank, uri in enumerate(uris[: len(LEXICON_BONUS)]):
                 bonus = LEXICON_BONUS[rank] * min(1.0, 0.6 + 0.2 * (end - start))
                 hits[uri] = max(hits.get(uri, 0.0), bonus)
         return hits
 
-    def _lexical(self):
+    def _helped(self, doc, found: list[tuple[int, int, list[str]]]):
+        """A helper of what a term names ("auxiliar en un jardín de infantes", "asistente de
+        maestra jardinera"): when a helper word stands before a term, the term's helper
+        occupations (an English title naming an assistant) come first, and a generic helper
+        term overlapping it ("asistente de maestra") gives way to it."""
+        helpers = [i for i, token in enumerate(doc) if fold(token.text) in HELPER_WORDS]
+
+        def is_helper(uri: str) -> bool:
+            title = self.engine.view.occupations.get(uri, ("",))[0]
+            return bool(HELPER_TITLE.search(title))
+
+        readings = []
+        for start, end, uris in found:
+            inside = any(start <= i < end for i in helpers)
+            before = any(i < start for i in helpers)
+            if before and not inside and any(is_helper(u) for u in uris):
+                uris = sorted(uris, key=lambda u: not is_helper(u))  # stable: order kept
+                readings.append((start, end, uris, True))
+            else:
+                readings.append((start, end, uris, False))
+        return [
+            (start, end, uris)
+            for start, end, uris, helped in readings
+            if helped
+            or not any(start <= i < end for i in helpers)
+            or not any(h and s < end and start < e for s, e, _, h in readings)
+        ]
+
+    def _lexical(self, lang: str = ""):
+        """Character n-gram TF-IDF over the release's titles (""), or over one language's
+        own titles (ESCO's Spanish titles and alternative titles), each kept apart so a
+        language's titles never change another's scores."""
         with self._lock:
-            if self._tfidf is None:
+            if lang not in self._tfidf:
                 from sklearn.feature_extraction.text import TfidfVectorizer
 
                 uris, texts = [], []
-                for uri, (label, alts, _) in sorted(self.engine.view.occupations.items()):
-                    for title in (label, *alts):
+                if lang:
+                    titles = sorted(self.engine.view.labels_in(lang, "occupation").items())
+                    pairs = [(uri, (t.preferred, *t.alts)) for uri, t in titles]
+                else:
+                    occupations = sorted(self.engine.view.occupations.items())
+                    pairs = [(uri, (label, *alts)) for uri, (label, alts, _) in occupations]
+                for uri, found in pairs:
+                    for title in found:
                         uris.append(uri)
                         texts.append(fold(title))
+                if not texts:
+                    self._tfidf[lang] = None
+                    return None
                 vectorizer = TfidfVectorizer(
                     analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, dtype=np.float32
                 )
-                self._tfidf = (vectorizer, vectorizer.fit_transform(texts), uris)
-            return self._tfidf
+                self._tfidf[lang] = (vectorizer, vectorizer.fit_transform(texts), uris)
+            return self._tfidf[lang]
+
+    def _lexical_scores(self, text: str, lang: str = "") -> dict[str, float]:
+        found = self._lexical(lang)
+        if found is None:
+            return {}
+        vectorizer, matrix, uris = found
+        scores = (matrix @ vectorizer.transform([fold(text)]).T).toarray().ravel()
+        best: dict[str, float] = {}
+        for i in np.argsort(-scores)[:CANDIDATES]:
+            best[uris[i]] = max(best.get(uris[i], 0.0), float(scores[i]))
+        return best
 
     def search(self, text: str, language: str = "auto", top: int = 10) -> list[OccupationHit]:
         clean = clean_input(text, 2000, language)
@@ -106,17 +167,17 @@ class OccupationSearch:
         model = self.engine.model_for(lang)
         index = self.engine.index("occupations", model)
         vector = get_embedder(model).embed_queries([clean.text])
-        sims, rows = index.search(vector, CANDIDATES)
+        allowed = index.rows_for(LOCAL_LABELS.get(lang, ()))
+        sims, rows = index.search(vector, CANDIDATES if allowed is None else 2 * CANDIDATES)
         dense: dict[str, float] = {}
         for sim, row in zip(sims[0], rows[0], strict=True):
-            if row >= 0:
+            if row >= 0 and (allowed is None or allowed[row]):
                 key = index.keys[row]
                 dense[key] = max(dense.get(key, -1.0), float(sim))
-        vectorizer, matrix, uris = self._lexical()
-        lex_scores = (matrix @ vectorizer.transform([fold(clean.text)]).T).toarray().ravel()
-        lexical: dict[str, float] = {}
-        for i in np.argsort(-lex_scores)[:CANDIDATES]:
-            lexical[uris[i]] = max(lexical.get(uris[i], 0.0), float(lex_scores[i]))
+        lexical = self._lexical_scores(clean.text)
+        for local in LOCAL_LABELS.get(lang, ()):
+            for uri, score in self._lexical_scores(clean.text, local).items():
+                lexical[uri] = max(lexical.get(uri, 0.0), score)
         dense_n = _minmax(dense)
         combined = {
             uri: DENSE_WEIGHT * dense_n.get(uri, 0.0) + (1 - DENSE_WEIGHT) * lexical.get(uri, 0.0)
@@ -135,6 +196,21 @@ class OccupationSearch:
             for u, s in ranked
             if u in self.engine.view.occupations
         ]
+
+
+HELPER_WORDS = frozenset(
+    {"auxiliar", "asistente", "ayudante", "assistente", "ajudante", "assistant", "helper", "aide"}
+)
+HELPER_TITLE = re.compile(r"\b(assistant|helper|aide)\b")
+
+
+def _outermost(matches):
+    """Longest matches first, without those inside a longer one."""
+    kept: list[tuple[int, int, int]] = []
+    for match_id, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+        if not any(s <= start and end <= e and (s, e) != (start, end) for _, s, e in kept):
+            kept.append((match_id, start, end))
+    return kept
 
 
 def _minmax(values: dict[str, float]) -> dict[str, float]:

@@ -137,9 +137,14 @@ def find_candidates(
     equivalents: dict[str, dict[str, tuple[str, float]]],
     constraints: PlanConstraints,
     per_gap: int = PER_GAP,
+    seen: dict[str, set[str]] | None = None,
 ) -> tuple[list[Candidate], dict[str, list[Candidate]]]:
     """Returns the offers that fit the constraints (best `per_gap` per gap) and, for the
-    pathway alternative, every offer of each pathway that touches a gap (fitting or not)."""
+    pathway alternative, every offer of each pathway that touches a gap (fitting or not).
+    `seen`, when given, gets the gaps some active offer covers ("offered") and the gaps some
+    offer within the constraints covers ("reachable")."""
+    if seen is not None:
+        seen.update(offered=set(), reachable=set())
     covering: dict[str, dict[str, float]] = {}
     by_skill: dict[str, list[tuple[str, float]]] = {}
     for gap, eq in equivalents.items():
@@ -149,24 +154,37 @@ def find_candidates(
     if not by_skill:
         return [], {}
     skill_list = list(by_skill)
-    rows: dict[str, CatalogueOffer] = {}
+    # the tags first (by the skill index), then each matching active offer once: a join made
+    # SQLite probe every offer for every skill, and returned an offer once per matching tag
     for chunk in range(0, len(skill_list), 500):
-        stmt = (
-            select(CatalogueOfferSkill, CatalogueOffer)
-            .join(CatalogueOffer, CatalogueOffer.id == CatalogueOfferSkill.offer_id)
-            .where(CatalogueOffer.status == "active")
-            .where(CatalogueOfferSkill.skill_uri.in_(skill_list[chunk : chunk + 500]))
-        )
-        for tag, offer in session.execute(stmt):
-            rows[offer.id] = offer
-            trust = 1.0 if tag.source == "declared" else INFERRED_TRUST * (tag.confidence or 0)
-            for gap, strength in by_skill[tag.skill_uri]:
+        stmt = select(
+            CatalogueOfferSkill.offer_id,
+            CatalogueOfferSkill.skill_uri,
+            CatalogueOfferSkill.source,
+            CatalogueOfferSkill.confidence,
+        ).where(CatalogueOfferSkill.skill_uri.in_(skill_list[chunk : chunk + 500]))
+        for offer_id, skill_uri, source, confidence in session.execute(stmt):
+            trust = 1.0 if source == "declared" else INFERRED_TRUST * (confidence or 0)
+            for gap, strength in by_skill[skill_uri]:
                 value = strength * trust
-                if value > covering.setdefault(offer.id, {}).get(gap, 0.0):
-                    covering[offer.id][gap] = value
+                if value > covering.setdefault(offer_id, {}).get(gap, 0.0):
+                    covering[offer_id][gap] = value
+    ids = list(covering)
+    rows: dict[str, CatalogueOffer] = {}
+    for chunk in range(0, len(ids), 500):
+        for offer in session.scalars(
+            select(CatalogueOffer).where(
+                CatalogueOffer.id.in_(ids[chunk : chunk + 500]), CatalogueOffer.status == "active"
+            )
+        ):
+            rows[offer.id] = offer
     cands = {oid: _candidate(row, constraints) for oid, row in rows.items()}
     for oid, cand in cands.items():
         cand.covers = covering[oid]
+        if seen is not None:
+            seen["offered"].update(cand.covers)
+            if cand.fits:
+                seen["reachable"].update(cand.covers)
     kept = prune([c for c in cands.values() if c.fits], gaps, per_gap)
     pathways: dict[str, list[Candidate]] = {}
     wanted = {c.pathway_id for c in cands.values() if c.pathway_id}

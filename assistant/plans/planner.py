@@ -1,6 +1,10 @@
 """A plan from a gap report and a worker's constraints: the recommended set of offers, the
 cheapest and fastest alternatives, and the full stackable pathway where one exists. Every
-offer explains itself in one line."""
+offer explains itself in one line: the gaps it covers (each with why it matters for the goal)
+and why it beat the other options considered. The core gaps the catalogue cannot answer are
+named, with advice to ask a counsellor or a recognised provider (`assistant.plans.explain`);
+with a target, every course must teach one of its essential skills, so the budget is never
+filled with courses on side or generic skills alone."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from assistant.catalogue.money import from_usd, to_usd
 from assistant.goals.gaps import GapReport
 from assistant.plans.candidates import Candidate, find_candidates
 from assistant.plans.constraints import PlanConstraints
+from assistant.plans.explain import advice, core_gaps, why_chosen
 from assistant.plans.solver import Limits, Selection, coverage_of, solve
 from assistant.skills.engine import ESCO_ATTRIBUTION
 
@@ -80,9 +85,11 @@ def reason(
     return " · ".join(parts)
 
 
-def _offer_json(c, credited, gaps, constraints) -> dict:
+def _offer_json(c, credited, gaps, constraints, rivals=None) -> dict:
     labels = {g.uri: g.label for g in gaps}
     mine = [g for g in labels if credited.get(g) == c.id]
+    line = reason(c, labels, mine, constraints.language, constraints.currency)
+    why = why_chosen(c, mine, rivals, constraints.language) if rivals is not None else None
     return {
         "id": c.id,
         "title": c.title,
@@ -96,7 +103,13 @@ def _offer_json(c, credited, gaps, constraints) -> dict:
         "mode": c.mode,
         "languages": c.languages,
         "covers": [
-            {"uri": g.uri, "label": g.label, "kind": g.kind, "essential": g.essential}
+            {
+                "uri": g.uri,
+                "label": g.label,
+                "kind": g.kind,
+                "essential": g.essential,
+                "why": g.reason_in(constraints.language),
+            }
             for g in gaps
             if g.uri in mine
         ],
@@ -104,7 +117,8 @@ def _offer_json(c, credited, gaps, constraints) -> dict:
         "endorsed_by": c.endorsed_by,
         "stacks_into": c.stacks_into,
         "url": c.url,
-        "reason": reason(c, labels, mine, constraints.language, constraints.currency),
+        "reason": f"{line} · {why}" if why else line,
+        "why_chosen": why,
     }
 
 
@@ -121,13 +135,13 @@ def _order(chosen: list[Candidate]) -> list[Candidate]:
     )
 
 
-def _summary(sel: Selection, gaps, weights, constraints) -> dict:
+def _summary(sel: Selection, gaps, weights, constraints, rivals=None) -> dict:
     ordered = _order(sel.chosen)
     cost_usd = sum(c.cost_usd for c in ordered)
     hours = sum(c.hours for c in ordered)
     total_weight = sum(1000 * w for w in weights.values()) or 1
     return {
-        "offers": [_offer_json(c, sel.credited, gaps, constraints) for c in ordered],
+        "offers": [_offer_json(c, sel.credited, gaps, constraints, rivals) for c in ordered],
         "totals": {
             "cost": _money(from_usd(cost_usd, constraints.currency) or 0, constraints.currency),
             "hours": round(hours, 1),
@@ -162,12 +176,33 @@ def _pathway(pathways: dict[str, list[Candidate]], weights, gaps, constraints) -
     return out
 
 
+def _aimed_at_goal(cands: list[Candidate], view, target: str) -> list[Candidate]:
+    """The courses a plan for a target may hold: each must teach one of the target's
+    essential skills (optional and generic gaps then come along with it); only when no course
+    reaches any of them, one of its optional skills will do."""
+    essential = set(view.essential.get(target, ()))
+    for wanted in (essential, essential | set(view.optional.get(target, ()))):
+        kept = [c for c in cands if wanted.intersection(c.covers)]
+        if kept:
+            return kept
+    return []
+
+
 def build_plan(session: Session, analyser, report: GapReport, constraints: PlanConstraints) -> dict:
     started = time.perf_counter()
     gaps = report.gaps[:MAX_GAPS]
     weights = {g.uri: g.priority for g in gaps}
     equivalents = analyser.equivalents(list(weights))
-    cands, pathways = find_candidates(session, weights, equivalents, constraints)
+    # Only the target's essential skills may be met by a merely similar skill (label
+    # embeddings): a course reaching nothing else of the goal is not worth the worker's money.
+    essential = {g.uri for g in gaps if g.essential}
+    for uri, eq in equivalents.items():
+        if uri not in essential:
+            equivalents[uri] = {s: link for s, link in eq.items() if link[0] != "similar"}
+    seen: dict[str, set[str]] = {}
+    cands, pathways = find_candidates(session, weights, equivalents, constraints, seen=seen)
+    if report.occupation.get("uri"):
+        cands = _aimed_at_goal(cands, analyser.view, report.occupation["uri"])
     limits = Limits(
         budget_cents=math.floor((to_usd(constraints.budget, constraints.currency) or 0) * 100),
         hours_tenths=math.floor(constraints.total_hours * 10),
@@ -177,7 +212,7 @@ def build_plan(session: Session, analyser, report: GapReport, constraints: PlanC
     plan = {
         "occupation": report.occupation,
         "constraints": constraints.model_dump(mode="json"),
-        **_summary(best, gaps, weights, constraints),
+        **_summary(best, gaps, weights, constraints, rivals=cands),
     }
     floor_value = math.ceil(ALTERNATIVE_SHARE * best.value)
     plan["alternatives"] = {
@@ -195,6 +230,8 @@ def build_plan(session: Session, analyser, report: GapReport, constraints: PlanC
         for g in gaps
         if g.uri not in best.credited
     ]
+    plan["core_gaps"] = core_gaps(gaps, best.credited, seen["offered"], seen["reachable"])
+    plan["advice"] = advice(plan["core_gaps"], constraints.language)
     plan["candidates_considered"] = len(cands)
     plan["elapsed_ms"] = round(1000 * (time.perf_counter() - started), 1)
     plan["attribution"] = ESCO_ATTRIBUTION

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.errors import PuenteError
+from assistant.errors import InvalidRequestError
 
 Source = Literal["inferred", "confirmed", "self-declared"]
 Level = Literal["basic", "intermediate", "advanced"]
@@ -24,7 +24,7 @@ DIGCOMP_LEVELS = {
 }
 
 
-class ProfileError(PuenteError):
+class ProfileError(InvalidRequestError):
     """A profile that cannot be read or is empty."""
 
 
@@ -39,7 +39,9 @@ class ProfileSkill(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     uri: str
-    label: str = ""
+    label: str = ""  # in label_language: the worker's, where the taxonomy has it
+    label_en: str = ""
+    label_language: str = "en"
     kind: str = "specific"  # transversal | digital | specific
     group: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
@@ -109,6 +111,8 @@ class Profile(BaseModel):
                 skills[item["uri"]] = ProfileSkill(
                     uri=item["uri"],
                     label=item.get("label", ""),
+                    label_en=item.get("label_en") or item.get("label", ""),
+                    label_language=item.get("label_language") or "en",
                     kind=item.get("kind", "specific"),
                     group=item.get("group") or "",
                     evidence=[

@@ -10,7 +10,12 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from assistant.db.conversation_models import Conversation, PlanRecord, ProfileVersion
+from assistant.db.conversation_models import (
+    AnonymousState,
+    Conversation,
+    PlanRecord,
+    ProfileVersion,
+)
 from assistant.profiles.model import Profile
 
 # No 0/O, 1/I: codes are read aloud and typed on phones. 12 characters of 32: 60 bits, shown
@@ -69,6 +74,28 @@ def save_conversation(
     return row
 
 
+def create_conversation(
+    session: Session, sender_id: str, channel: str, state: dict
+) -> Conversation:
+    """A new conversation row holding `state` (with the row's resume code in it)."""
+    now = datetime.now(UTC)
+    code = new_resume_code(session)
+    row = Conversation(
+        id=uuid.uuid4().hex,
+        sender_hash=sender_hash(sender_id),
+        channel=channel,
+        resume_code=code,
+        language=state.get("language", "es"),
+        phase=state["phase"],
+        state={**state, "resume_code": code},
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
 def rebind_sender(session: Session, row: Conversation, sender_id: str, channel: str) -> None:
     """A returning worker on a new device, who gave the code and confirmed: the conversation
     moves to the new sender id (a conversation held by that sender is replaced)."""
@@ -78,6 +105,8 @@ def rebind_sender(session: Session, row: Conversation, sender_id: str, channel: 
     replaced = get_conversation(session, sender_id)
     if replaced is not None:
         delete_conversation_row(session, replaced)
+    # and the state this device had before consenting (at most one row per sender)
+    session.execute(delete(AnonymousState).where(AnonymousState.sender_hash == new_hash))
     row.sender_hash, row.channel = new_hash, channel
     session.flush()
 

@@ -19,19 +19,35 @@ log = logging.getLogger(__name__)
 
 class LiveServices:
     def extract(self, text: str, language: str) -> dict:
+        from assistant.services.labels import localize_extraction
         from assistant.services.skills import get_skill_engine
 
-        return get_skill_engine().extract(text, language=language, top=10).as_dict(10)
+        found = get_skill_engine().extract(text, language=language, top=10).as_dict(10)
+        return localize_extraction(found, language)
 
     def search_occupations(self, text: str, language: str, top: int) -> list[dict]:
+        from assistant.services.labels import localize
         from assistant.services.skills import get_occupation_search
 
-        return [h.as_dict() for h in get_occupation_search().search(text, language, top)]
+        hits = get_occupation_search().search(text, language, top)
+        return localize([h.as_dict() for h in hits], language)
 
-    def close_jobs(self, profile: Profile, top: int) -> list[dict]:
+    def close_jobs(self, profile: Profile, top: int, language: str = "en") -> list[dict]:
+        from assistant.services.labels import localize
         from assistant.services.skills import get_gap_analyser
 
-        return get_gap_analyser().close_occupations(profile.uris(), top)
+        return localize(get_gap_analyser().close_occupations(profile.uris(), top), language)
+
+    def skills_to_confirm(self, profile: Profile, occupation: str, language: str) -> list[dict]:
+        from assistant.services.plans import skills_to_confirm
+
+        return skills_to_confirm(profile, occupation, language)
+
+    def labels(self, items: list[dict], language: str) -> list[dict]:
+        """Relabels {uri, label} items for a reader of `language` (after a language change)."""
+        from assistant.services.labels import localize
+
+        return localize(items, language)
 
     def plan(self, profile: Profile, occupation: str, constraints: PlanConstraints) -> dict:
         from assistant.services.plans import make_plan
@@ -91,6 +107,11 @@ class LiveServices:
     def claim_code(self, code: str, sender_id: str, channel: str, notice: str) -> dict | None:
         """Move the conversation with `code` to this sender (after the worker confirmed) and
         tell the device it leaves; returns its state."""
+        claimed = self._claim(code, sender_id, channel, notice)
+        return claimed[0] if claimed else None
+
+    def _claim(self, code: str, sender_id: str, channel: str, notice: str) -> tuple | None:
+        """claim_code's work: (the state, the row's version once moved) or None."""
         from assistant.privacy import rasa_senders
 
         with session_scope() as session:
@@ -99,10 +120,10 @@ class LiveServices:
                 return None
             before = [s for s in rasa_senders(session, row.sender_hash) if s != sender_id]
             repo.rebind_sender(session, row, sender_id, channel)
-            state = dict(row.state)
+            state, version = dict(row.state), row.version
         for old in before:
             self._tell_moved(old, notice)
-        return state
+        return state, version
 
     @staticmethod
     def _tell_moved(sender: str, notice: str) -> None:
@@ -150,11 +171,14 @@ class LiveServices:
     def delete(self, sender_id: str) -> dict:
         """Erase what is stored for this sender; returns how much there was, to show it."""
         from assistant.privacy import counts, erase_rasa_events_after_turn
+        from assistant.profiles.state_store import delete_anonymous
 
         with session_scope() as session:
             row = repo.get_conversation(session, sender_id)
             erased = counts(session, row, [sender_id])
             repo.delete_conversation(session, sender_id)
+            # the state kept before consent is a conversation record too
+            erased["conversation"] += delete_anonymous(session, sender_id)
         erase_rasa_events_after_turn(sender_id)  # the chat history too, also when not stored
         return erased
 
@@ -192,7 +216,7 @@ class LiveServices:
         return f"{settings.base_url}/s/{token}"
 
     def request_person(self, sender_id: str, channel: str, reason: str) -> None:
-        from assistant.console import handoffs
+        from assistant.cases import handoffs
 
         with session_scope() as session:
             row = repo.get_conversation(session, sender_id)

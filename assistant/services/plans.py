@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from assistant.db.session import session_scope
-from assistant.errors import PuenteError
+from assistant.errors import InvalidRequestError
 from assistant.plans.constraints import PlanConstraints
 from assistant.profiles.model import Profile
 
 OCCUPATION_PREFIX = "http://data.europa.eu/esco/occupation/"
 
 
-class UnknownOccupationError(PuenteError):
+class UnknownOccupationError(InvalidRequestError):
     """No ESCO occupation matches what was asked for."""
 
 
@@ -46,12 +46,16 @@ def make_plan(
 ) -> dict:
     """{"gaps": <gap report>, "plan": <plan>} for a profile, a goal and constraints."""
     from assistant.plans.planner import build_plan
+    from assistant.services.labels import localize, localize_report, localize_report_dict
     from assistant.services.skills import get_gap_analyser
 
     report = gap_report(profile, occupation, job_specific_first)
+    localize_report(report, constraints.language)  # the plan's reasons name gaps in it too
     with session_scope() as session:
         plan = build_plan(session, get_gap_analyser(), report, constraints)
-    return {"gaps": report.as_dict(), "plan": plan}
+    for offer in plan.get("offers") or []:
+        localize(offer.get("covers") or [], constraints.language)
+    return {"gaps": localize_report_dict(report.as_dict(), constraints.language), "plan": plan}
 
 
 def skill_kinds(report: dict) -> dict[str, tuple[str, str]]:
@@ -69,3 +73,41 @@ def chart(report: dict, fmt: str = "png", lang: str = "es") -> bytes:
     from assistant.plans.chart import render
 
     return render(report, skill_kinds(report), fmt, lang)
+
+
+ASK_AT_MOST = 4
+# A target skill this close (cosine) to one of the worker's sentences is plausible from the
+# story without being credited: worth one question rather than a gap on trust.
+ASK_FLOOR = 0.3
+
+
+def skills_to_confirm(profile: Profile, occupation: str, language: str) -> list[dict]:
+    """The target's essential skills Puente is least sure about: not credited from the story,
+    but closest to something the worker said (so a yes is likely and worth asking for, and a
+    no is a real gap). At most ASK_AT_MOST; none when nothing in the story comes close."""
+    import re
+
+    import numpy as np
+
+    from assistant.services.labels import localize
+    from assistant.services.skills import get_skill_engine
+    from assistant.skills.embedders import get_embedder
+
+    report = gap_report(profile, occupation)
+    essential = [g for g in report.gaps if g.essential]
+    sentences = [
+        s.strip()
+        for text in profile.experiences
+        for s in re.split(r"[.!?;\n]+", text)
+        if len(s.split()) >= 3
+    ]
+    if not essential or not sentences:
+        return []
+    items = localize([{"uri": g.uri, "label": g.label} for g in essential], language)
+    engine = get_skill_engine()
+    embedder = get_embedder(engine.models.get(language, engine.models.get("en", "minilm")))
+    said = embedder.embed_queries(sentences)
+    named = embedder.embed_documents([i["label"] for i in items])
+    closeness = (named @ said.T).max(axis=1)
+    order = np.argsort(-closeness)
+    return [items[i] for i in order[:ASK_AT_MOST] if closeness[i] >= ASK_FLOOR]

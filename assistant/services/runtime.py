@@ -24,7 +24,7 @@ QUIET_RASA = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
 }
-RASA_INPUTS = ("config.yml", "domain.yml", "nlu_data", "requirements/rasa.lock", "channels")
+RASA_INPUTS = ("config.yml", "domain.yml", "nlu_data", "requirements/rasa.lock")
 
 
 class RasaTrainingError(PuenteError):
@@ -171,6 +171,28 @@ def process_environment(
     }
 
 
+def procfile_commands(env: dict[str, str], root: Path = PROJECT_ROOT) -> dict[str, list[str]]:
+    """The three servers' command lines, from the Procfile (their one definition: `assistant
+    run`, the tests' servers and the load bench all start them from it), with `$VARIABLES`
+    taken from `env` (`process_environment`'s) and paths made absolute."""
+    import re
+    import shlex
+
+    def expand(token: str) -> str:
+        return re.sub(r"\$\{?(\w+)\}?", lambda m: env.get(m.group(1), ""), token)
+
+    commands = {}
+    for line in (root / "Procfile").read_text().splitlines():
+        if ":" not in line or line.lstrip().startswith("#"):
+            continue
+        name, command = line.split(":", 1)
+        argv = [expand(token) for token in shlex.split(command)]
+        if argv and argv[0].startswith("."):
+            argv[0] = str(root / argv[0])
+        commands[name.strip()] = argv
+    return commands
+
+
 def setup_all(train: bool = True) -> Path | None:
     """Build whatever is missing; cheap when nothing changed."""
     from assistant.db.migrate import upgrade
@@ -195,10 +217,10 @@ def setup_all(train: bool = True) -> Path | None:
         ),
         file=sys.stderr,
     )
-    from assistant.cli.skills_cmd import _progress_factory
+    from assistant.progress import progress_bar
 
-    build_indexes(_progress_factory)
-    setup_demo_catalogue(settings, _progress_factory)
+    build_indexes(progress_bar)
+    setup_demo_catalogue(settings, progress_bar)
     return ensure_rasa_model(settings) if train else None
 
 

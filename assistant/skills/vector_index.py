@@ -48,6 +48,7 @@ class VectorIndex:
         self.keys = keys
         self.fields = fields
         self.manifest = manifest
+        self._masks: dict[tuple[str, ...], np.ndarray | None] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -66,6 +67,17 @@ class VectorIndex:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         manifest = {**self.manifest, "count": len(rows), "subset_of": self.manifest.get("name")}
         return VectorIndex(index, [self.keys[i] for i in rows], [field] * len(rows), manifest)
+
+    def rows_for(self, languages: tuple[str, ...]) -> np.ndarray | None:
+        """Which rows a text may match: the release's own labels and those of `languages`
+        (a row of another language's labels has a field like `label_es`); None when every
+        row may."""
+        if languages not in self._masks:
+            allowed = np.array(
+                ["_" not in f or f.rpartition("_")[2] in languages for f in self.fields], bool
+            )
+            self._masks[languages] = None if allowed.all() else allowed
+        return self._masks[languages]
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = max(1, min(k, len(self.keys)))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.db import taxonomy_models as m
+from assistant.taxonomy.display import inclusive
 from assistant.taxonomy.importer import current_version
 
 
@@ -100,7 +101,8 @@ def labels(
     for uri in wanted:
         lang = next((lang for lang in langs if (uri, lang) in best), None)
         if lang is not None:
-            found[uri] = (best[(uri, lang)][1], lang)
+            text = best[(uri, lang)][1].strip()
+            found[uri] = (inclusive(text) if lang == "es" else text, lang)
     missing = [u for u in wanted if u not in found]
     if missing:  # labels not imported yet: the main release's tables
         main = current_version(session)

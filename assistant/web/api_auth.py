@@ -80,17 +80,15 @@ def _rate_limited(message: str) -> ApiError:
 
 @functools.lru_cache(maxsize=4)
 def _limiter(redis_url: str):
-    from connectors.guard import RateLimiter
+    from edge.limiter import RateLimiter
 
     return RateLimiter(redis_url or None, prefix="puente:api-rate:")
 
 
 def _address(request: Request, trusted_proxies: str) -> str:
-    from connectors.guard import client_ip
+    from assistant.web.addresses import request_address
 
-    trusted = frozenset(p.strip() for p in trusted_proxies.split(",") if p.strip())
-    peer = request.client.host if request.client else None
-    return client_ip(peer, request.headers.get("x-forwarded-for"), trusted)
+    return request_address(request, trusted_proxies)
 
 
 def _check_key(key: str) -> tuple[str, int | None]:

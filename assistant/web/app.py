@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.config import get_settings
-from assistant.errors import ConfigurationError, InputTextError, PuenteError
+from assistant.errors import ConfigurationError, InvalidRequestError, PuenteError
 from assistant.plans.constraints import EARLIEST_START, LATEST_START, PlanConstraints
 from assistant.profiles.model import Profile
 from assistant.skills.engine import ESCO_ATTRIBUTION
@@ -51,7 +51,9 @@ class EvidenceOut(BaseModel):
 
 class SkillOut(BaseModel):
     uri: str
-    label: str
+    label: str = Field(description="In the language asked for, where ESCO or Puente has it")
+    label_en: str
+    label_language: str = Field(description="The language `label` is in (en when no other)")
     kind: str
     group: str
     score: float
@@ -82,6 +84,8 @@ class OccupationRequest(BaseModel):
 class OccupationOut(BaseModel):
     uri: str
     label: str
+    label_en: str
+    label_language: str
     score: float
 
 
@@ -95,7 +99,7 @@ class ProfileSkill(BaseModel):
     status: str | None = Field(None, pattern="^(active|rejected)$")
 
 
-class GapRequest(BaseModel):
+class TargetRequest(BaseModel):
     model_config = STRICT
     skills: list[ProfileSkill] = Field(
         ..., min_length=1, max_length=MAX_PROFILE_SKILLS, description="The profile's skills"
@@ -104,6 +108,10 @@ class GapRequest(BaseModel):
         None, max_length=OCCUPATION_TEXT_CHARS, description="ESCO occupation URI or a job title"
     )
     job_specific_first: bool = False
+
+
+class GapRequest(TargetRequest):
+    lang: str = Field("en", pattern="^(en|es|pt)$", description="Language of the labels")
 
 
 class PlanConstraintsIn(PlanConstraints):
@@ -124,16 +132,18 @@ class PlanConstraintsIn(PlanConstraints):
     )
 
 
-class PlanRequest(GapRequest):
+class PlanRequest(TargetRequest):
+    """Labels and reasons come in `constraints.language`."""
+
     constraints: PlanConstraintsIn
 
 
-class ChartRequest(GapRequest):
+class ChartRequest(TargetRequest):
     format: str = Field("png", pattern="^(png|svg)$")
     lang: str = Field("es", pattern="^(en|es)$")
 
 
-def _profile(body: GapRequest) -> Profile:
+def _profile(body: TargetRequest) -> Profile:
     return Profile(skills=[{"uri": s.uri, "status": s.status or "active"} for s in body.skills])
 
 
@@ -259,6 +269,16 @@ def create_app() -> FastAPI:
     def health() -> dict:
         return {"status": "ok"}
 
+    async def _off_loop(fn):
+        """Runs `fn` off the event loop; Puente's errors become HTTP answers: what the caller
+        can fix is 422, what Puente lacks (taxonomy, models, indexes, settings) is 503."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, fn)
+        except InvalidRequestError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from exc
+        except PuenteError as exc:
+            raise HTTPException(status_code=503, detail=str(exc)) from exc
+
     @api.post(
         "/skills/extract",
         response_model=ExtractResponse,
@@ -268,17 +288,16 @@ def create_app() -> FastAPI:
         from assistant.services.skills import get_skill_engine
 
         def run() -> dict:
+            from assistant.services.labels import localize_extraction
+
             engine = get_skill_engine()
-            return engine.extract(
+            found = engine.extract(
                 body.text, language=body.lang, top=body.top, cutoff=body.cutoff
             ).as_dict(body.top)
+            wanted = found["language"] if body.lang == "auto" else body.lang
+            return localize_extraction(found, wanted)
 
-        try:
-            return await asyncio.get_running_loop().run_in_executor(None, run)
-        except InputTextError as exc:
-            raise HTTPException(status_code=422, detail=str(exc)) from exc
-        except PuenteError as exc:
-            raise HTTPException(status_code=503, detail=str(exc)) from exc
+        return await _off_loop(run)
 
     @api.post(
         "/occupations/search",
@@ -289,32 +308,27 @@ def create_app() -> FastAPI:
         from assistant.services.skills import get_occupation_search
 
         def run() -> dict:
+            from assistant.services.labels import localize
+            from assistant.skills.text import detect_language
+
             hits = get_occupation_search().search(body.text, body.lang, body.top)
-            return {"occupations": [h.as_dict() for h in hits]}
+            wanted = detect_language(body.text) if body.lang == "auto" else body.lang
+            return {"occupations": localize([h.as_dict() for h in hits], wanted)}
 
-        try:
-            return await asyncio.get_running_loop().run_in_executor(None, run)
-        except InputTextError as exc:
-            raise HTTPException(status_code=422, detail=str(exc)) from exc
-        except PuenteError as exc:
-            raise HTTPException(status_code=503, detail=str(exc)) from exc
-
-    async def _off_loop(fn):
-        try:
-            return await asyncio.get_running_loop().run_in_executor(None, fn)
-        except InputTextError as exc:
-            raise HTTPException(status_code=422, detail=str(exc)) from exc
-        except PuenteError as exc:
-            raise HTTPException(status_code=422, detail=str(exc)) from exc
+        return await _off_loop(run)
 
     @api.post("/gaps")
     async def gaps(body: GapRequest) -> dict:
         """Gaps against an occupation (URI or job title), or the demand profile."""
+        from assistant.services.labels import localize_report, localize_report_dict
         from assistant.services.plans import gap_report
 
-        return await _off_loop(
-            lambda: gap_report(_profile(body), body.occupation, body.job_specific_first).as_dict()
-        )
+        def run() -> dict:
+            report = gap_report(_profile(body), body.occupation, body.job_specific_first)
+            localize_report(report, body.lang)
+            return localize_report_dict(report.as_dict(), body.lang)
+
+        return await _off_loop(run)
 
     @api.post("/plan")
     async def plan(body: PlanRequest) -> dict:
@@ -334,10 +348,12 @@ def create_app() -> FastAPI:
     )
     async def gaps_chart(body: ChartRequest) -> Response:
         """Covered vs missing skills by group, as PNG or SVG."""
+        from assistant.services.labels import localize_report
         from assistant.services.plans import chart, gap_report
 
         def run() -> bytes:
             report = gap_report(_profile(body), body.occupation, body.job_specific_first)
+            localize_report(report, body.lang)
             return chart(report.as_dict(), body.format, body.lang)
 
         data = await _off_loop(run)

@@ -12,11 +12,9 @@ from pydantic_core import PydanticCustomError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.config import Settings, get_settings
+from assistant.config import get_settings
 from assistant.web.errors import ApiError, json_error
 
-# The engine's documented limit (PUENTE_MAX_TEXT_CHARS); longer text is refused, not cut.
-EXTRACT_TEXT_CHARS: int = Settings.model_fields["max_text_chars"].default
 # Occupation search reads at most this much of a title or description (goals/occupations.py).
 OCCUPATION_TEXT_CHARS = 2000
 MAX_PROFILE_SKILLS = 1000

@@ -122,16 +122,14 @@ async def metrics() -> Response:
 
 def _address(request: Request) -> str:
     from assistant.config import get_settings
-    from connectors.guard import client_ip
+    from assistant.web.addresses import request_address
 
-    trusted = frozenset(p.strip() for p in get_settings().trusted_proxies.split(",") if p.strip())
-    peer = request.client.host if request.client else None
-    return client_ip(peer, request.headers.get("x-forwarded-for"), trusted)
+    return request_address(request, get_settings().trusted_proxies)
 
 
 def install(app: FastAPI) -> None:
     from assistant.config import get_settings
-    from connectors.guard import RateLimiter
+    from edge.limiter import RateLimiter
 
     app.include_router(router)
     logging.getLogger("uvicorn.access").addFilter(RedactCodes())

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from assistant.db.conversation_models import Conversation
 from assistant.profiles import repository as repo
 from assistant.skills.engine import ESCO_ATTRIBUTION
+from assistant.taxonomy.display import shown
 
 TITLES = {
     "es": {
@@ -55,19 +56,32 @@ def load_summary(session: Session, token: str) -> dict | None:
 
 
 def summary_of(session: Session, row: Conversation) -> dict:
-    state = row.state or {}
+    """What the worker's summary shows, every skill and job named in their language (stored
+    names may be older or English: they are looked up again), `label_en` beside each."""
+    import copy
+
+    from assistant.taxonomy.repository import localize
+
+    state = copy.deepcopy(row.state or {})
     profile = repo.latest_profile_row(session, row.id)
     plan = repo.latest_plan(session, row.id)
-    return {
+    summary = {
         "language": row.language,
         "updated_at": row.updated_at.isoformat(),
-        "profile": profile.data if profile else state.get("profile", {}),
+        "profile": copy.deepcopy(profile.data) if profile else state.get("profile", {}),
         "profile_version": profile.version if profile else None,
         "goal": state.get("goal"),
         "gaps": state.get("gaps"),
-        "plan": plan.data if plan else state.get("plan"),
+        "plan": copy.deepcopy(plan.data) if plan else state.get("plan"),
         "attribution": ESCO_ATTRIBUTION,
     }
+    named = [*((summary["profile"] or {}).get("skills") or [])]
+    named += [summary["goal"]] if isinstance(summary["goal"], dict) else []
+    named += (summary["gaps"] or {}).get("gaps") or []
+    for offer in (summary["plan"] or {}).get("offers") or []:
+        named += offer.get("covers") or []
+    localize(session, [n for n in named if isinstance(n, dict)], row.language or "es")
+    return summary
 
 
 def _skills_by_kind(summary: dict) -> dict[str, list[dict]]:
@@ -84,8 +98,8 @@ def _skills_by_kind(summary: dict) -> dict[str, list[dict]]:
     return groups
 
 
-def _label(skill: dict) -> str:
-    return str(skill.get("label") or skill.get("uri") or "?")
+def _label(skill: dict, lang: str) -> str:
+    return shown(skill, lang)
 
 
 def _quote(skill: dict) -> str:
@@ -117,7 +131,7 @@ def _totals(summary: dict, words: dict) -> str:
 def render_html(summary: dict) -> str:
     lang = summary["language"] if summary["language"] in TITLES else "es"
     w, e = TITLES[lang], _esc
-    goal = (summary.get("goal") or {}).get("label", "-")
+    goal = _label(summary["goal"], lang) if summary.get("goal") else "-"
     parts = [
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -138,7 +152,8 @@ def render_html(summary: dict) -> str:
             quote = _quote(s)
             level = f" ({e(s['level'])})" if s.get("level") else ""
             parts.append(
-                f"<li><strong>{e(_label(s))}</strong>{level} — {e(w.get(s.get('source'), ''))}"
+                f"<li><strong>{e(_label(s, lang))}</strong>{level} — "
+                f"{e(w.get(s.get('source'), ''))}"
                 + (f"<br><q>{e(quote)}</q>" if quote else "")
                 + "</li>"
             )
@@ -147,7 +162,9 @@ def render_html(summary: dict) -> str:
     if gaps:
         parts.append(f"<h2>{e(w['gaps'].format(goal=goal))}</h2>")
         parts.append(f'<img src="{e(summary["token"])}/chart.png" alt="chart">')
-        parts.append("<ul>" + "".join(f"<li>{e(_label(g))}</li>" for g in gaps[:10]) + "</ul>")
+        parts.append(
+            "<ul>" + "".join(f"<li>{e(_label(g, lang))}</li>" for g in gaps[:10]) + "</ul>"
+        )
     offers = (summary.get("plan") or {}).get("offers") or []
     if offers:
         parts.append(f"<h2>{e(w['plan'])}</h2><ol>")
@@ -196,14 +213,14 @@ def render_pdf(summary: dict, chart_png: bytes | None) -> bytes:
             line(w[kind], 11, 1)
             for s in skills:
                 quote = f' — "{_quote(s)}"' if _quote(s) else ""
-                line(f"• {_label(s)} ({w.get(s.get('source'), '')}){quote}", 9, 0.5)
+                line(f"• {_label(s, lang)} ({w.get(s.get('source'), '')}){quote}", 9, 0.5)
             pdf.ln(2)
-    goal = (summary.get("goal") or {}).get("label", "-")
+    goal = _label(summary["goal"], lang) if summary.get("goal") else "-"
     gaps = (summary.get("gaps") or {}).get("gaps") or []
     if gaps or chart_png:
         line(w["gaps"].format(goal=goal), 13, 2)
         for g in gaps[:10]:  # the list itself, not only the picture
-            line(f"• {_label(g)}", 9, 0.5)
+            line(f"• {_label(g, lang)}", 9, 0.5)
         pdf.ln(2)
         if chart_png:
             pdf.image(io.BytesIO(chart_png), w=150)

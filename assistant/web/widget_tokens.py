@@ -11,8 +11,9 @@ import time
 
 import jwt
 
-WIDGET_AUDIENCE = "puente-widget"
-CHAT_AUDIENCE = "puente-rest"
+from edge.secrets import REST_AUDIENCE as CHAT_AUDIENCE
+from edge.secrets import WIDGET_AUDIENCE
+
 PREFIX = {WIDGET_AUDIENCE: "widget:", CHAT_AUDIENCE: "rest:"}
 RENEW_DAYS = 30
 

@@ -13,7 +13,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from assistant.console import handoffs, pages
+from assistant.cases import handoffs
+from assistant.console import pages
 from assistant.db.console_models import AuditEntry, Counsellor, Handoff
 from assistant.db.session import session_scope
 from assistant.profiles import repository as repo

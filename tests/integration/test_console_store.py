@@ -15,8 +15,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from assistant.cases import handoffs
 from assistant.config import Settings
-from assistant.console import auth, handoffs, pages
+from assistant.console import auth, pages
 from assistant.db.console_models import AuditEntry, CounsellorSession
 from assistant.db.session import session_scope
 from assistant.profiles import repository as repo

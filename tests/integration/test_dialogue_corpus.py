@@ -2,9 +2,9 @@
 
 One conversation per language is driven once to each step (consent, one experience with
 several skills, the review, the goal question, three occupations offered, the budget, hours
-and mode questions) and its `puente_state` slot is saved at each. Every item then gets that
-state put back with a `slot` event (Rasa's HTTP API, admin JWT), its utterance is sent over
-the REST channel (development mode: the body's `sender` names the conversation
+and mode questions) and its state (kept in Puente's tables) is saved at each. Every item
+then gets that state put back with a `slot` event (Rasa's HTTP API, admin JWT), its utterance
+is sent over the REST channel (development mode: the body's `sender` names the conversation
 `rest:<sender>`) and its expected effect is checked on the state read back. The items are
 spread over a few conversations only because the REST channel limits messages per sender
 and minute. The corpus must pass >= 95% per language; no review item may ever produce the
@@ -34,6 +34,8 @@ TARGET = 0.95
 MIN_ITEMS = 150
 POOL = 8  # conversations per language the items take turns on (30 messages/minute each)
 DELETE_QUESTION = {"es": "borre todos tus datos", "en": "delete all your data"}
+GOAL_BEST = {"es": "Creo que es: 1.", "en": "I think it is: 1."}
+CONFIRM = {"es": "¿Ya hiciste alguna de estas?", "en": "Have you done any of these?"}
 STORY = {
     "es": {
         "hello": "hola",
@@ -242,7 +244,12 @@ class Conversations:
         return response.json()
 
     def state(self, sender: str) -> dict:
-        return self.tracker(sender)["slots"]["puente_state"]
+        """The dialogue's state, as the action server stored it (Puente's tables)."""
+        from assistant.db.session import session_scope
+        from assistant.profiles import state_store
+
+        with session_scope() as session:
+            return dict(state_store.load(session, f"rest:{sender}").state or {})
 
     def restore(self, sender: str, state: dict, lang: str) -> None:
         events = [
@@ -254,6 +261,7 @@ class Conversations:
             self._url(sender, "/tracker/events"), json=events, headers=self.admin
         )
         response.raise_for_status()
+        # a whole state in the slot is taken once by the action, then kept in the tables
         assert response.json()["slots"]["puente_state"] == state
 
 
@@ -268,10 +276,14 @@ def drive(chat: Conversations, lang: str, sender: str) -> dict[str, dict]:
     assert len(saved["review"]["review_list"]) >= 8, saved["review"]["review_list"]
     assert say("ask_goal", lang) in chat.send(sender, "/affirm")
     saved["ask"] = chat.state(sender)
-    assert say("goal_options", lang) in chat.send(sender, story["goal"])
+    offered = chat.send(sender, story["goal"])
+    assert say("goal_options", lang) in offered or GOAL_BEST[lang] in offered, offered
     saved["options"] = chat.state(sender)
     assert len(saved["options"]["goal_options"]) == 3
-    assert say("ask_budget", lang) in chat.send(sender, '/select_number{"number": "1"}')
+    reply = chat.send(sender, '/select_number{"number": "1"}')
+    if CONFIRM[lang] in reply:  # the target's skills in doubt, asked once: "none"
+        reply = chat.send(sender, "/deny")
+    assert say("ask_budget", lang) in reply
     saved["budget"] = chat.state(sender)
     assert say("ask_hours", lang) in chat.send(sender, story["budget"])
     saved["hours"] = chat.state(sender)
@@ -303,7 +315,7 @@ def run_corpus(stack, lang: str) -> list[Result]:
         chat.restore(sender, before, lang)
         reply = chat.send(sender, item["text"])
         tracker = chat.tracker(sender)
-        after = tracker["slots"]["puente_state"]
+        after = chat.state(sender)
         intent = ((tracker.get("latest_message") or {}).get("intent") or {}).get("name") or "?"
         results.append(Result(item, problems(item, before, after, reply, lang), intent, reply))
     return results

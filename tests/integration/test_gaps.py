@@ -78,7 +78,8 @@ def test_profiles_from_the_skills_cli_compose(tmp_path, engine):
         check=True,
     )
     data = json.loads(gaps.stdout)
-    assert data["occupation"]["label"] == "shop assistant" and data["gaps"]
+    occupation = data["occupation"]  # named in the worker's language, with the English label
+    assert occupation.get("label_en", occupation["label"]) == "shop assistant" and data["gaps"]
 
 
 def test_bad_profiles_are_explained(tmp_path):
@@ -93,17 +94,63 @@ def test_bad_profiles_are_explained(tmp_path):
             read_profile(bad)
 
 
-def test_transversal_and_digital_gaps_are_always_reported(engine, analyser):
-    # GIVEN an occupation whose ESCO profile lists no transversal skills
+def test_gaps_are_aimed_at_the_goal(engine, analyser):
+    # GIVEN an empty profile and a target job
     occupation = _occupation(engine, SHOP_SUPERVISOR)
     report = analyser.analyse([], occupation)
-    kinds = [g.kind for g in report.gaps]
-    # THEN the demand profile still adds transversal and digital gaps, ranked first
-    assert "transversal" in kinds and "digital" in kinds
-    assert kinds.index("specific") > kinds.index("digital")
-    # AND with the job-specific order asked for, essential job skills lead
+    essential = set(engine.view.essential[occupation])
+    flags = [g.uri in essential for g in report.gaps]
+    # THEN every essential skill of the target comes before anything else
+    assert all(flags[: len(essential)]) and not any(flags[len(essential) :])
+    # AND the transversal and digital gaps added are what jobs like it need, not a global list
+    added = [g for g in report.gaps if g.uri not in essential]
+    demand = [g for g in added if g.uri not in engine.view.optional.get(occupation, [])]
+    assert demand and {g.kind for g in demand} <= {"transversal", "digital"}
+    assert all("jobs like shop supervisor" in g.reasons["en"] for g in demand)
+    # AND with the job-specific order asked for, the target's job-specific skills lead
     first = analyser.analyse([], occupation, job_specific_first=True).gaps[0]
     assert first.essential and first.kind == "specific"
     # AND without a target the demand profile alone is used
     alone = analyser.analyse([], None)
     assert alone.gaps and {g.kind for g in alone.gaps} == {"transversal", "digital"}
+
+
+def test_every_gap_says_why_in_english_and_spanish(engine, analyser):
+    # GIVEN the gaps of an empty profile towards early years teaching assistant
+    occupation = _occupation(engine, "early years teaching assistant")
+    report = analyser.analyse([], occupation)
+    for gap in report.gaps:
+        # THEN each gap has a one-line reason in both languages
+        assert gap.reasons["en"] and gap.reasons["es"] and "\n" not in gap.reasons["es"]
+        if gap.essential:
+            assert gap.reasons["en"].startswith("Essential for early years teaching assistant")
+            assert gap.reasons["es"].startswith("Es esencial para")
+    # AND what a short course teaches (knowledge of the field) ranks before what practice
+    # gives, even when fewer similar jobs list it
+    labels = [g.label for g in report.gaps]
+    assert labels.index("kindergarten school procedures") < labels.index(
+        "encourage students to acknowledge their achievements"
+    )
+
+
+def test_a_skill_the_profile_nearly_has_ranks_lower(engine, analyser):
+    # GIVEN a target and, in the profile, a skill close to (not the same as) an essential one
+    occupation = _occupation(engine, SHOP_SUPERVISOR)
+    rows, vectors = analyser._label_vectors
+    essential = [u for u in engine.view.essential[occupation] if u in rows]
+    target = essential[0]
+    sims = vectors @ vectors[rows[target]]
+    keys = list(rows)
+    near = next(
+        keys[i]
+        for i in sims.argsort()[::-1]
+        if 0.6 < sims[i] < 0.75
+        and keys[i] not in essential
+        and not analyser._covered_by(target, [keys[i]])
+    )
+    plain = {g.uri: g.priority for g in analyser.analyse([], occupation).gaps}
+    nearly = {g.uri: g.priority for g in analyser.analyse([near], occupation).gaps}
+    # THEN that essential skill stays a gap but weighs less, still more than any optional one
+    assert nearly[target] < plain[target]
+    optional = engine.view.optional.get(occupation, [])
+    assert nearly[target] > max(nearly.get(u, 0) for u in optional)

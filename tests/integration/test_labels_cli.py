@@ -43,9 +43,19 @@ def test_skills_in_spanish_keep_the_english_label_and_the_uri(labelled):
     assert solve["label"] == "resolver problemas"  # a label Puente wrote
 
 
-def test_skills_without_lang_are_unchanged(labelled):
-    payload = _run("skills", "I fixed bikes for my neighbours", "--json", "--top", "3")
-    assert set(payload["skills"][0]) == {"uri", "label", "kind", "group", "score", "evidence"}
+def test_without_lang_labels_come_in_the_texts_own_language(labelled):
+    # GIVEN no --lang WHEN a Spanish and an English text are read THEN each gets its own
+    # language's labels, with the English label and the URI always there
+    english = _run("skills", "I fixed bikes for my neighbours", "--json", "--top", "3")
+    first = english["skills"][0]
+    assert {"uri", "label", "label_en", "label_language"} <= set(first)
+    assert first["label_language"] == "en" and first["label"] == first["label_en"]
+    text = "atendía a los clientes en la tienda, resolvía problemas y llevaba las cuentas"
+    spanish = _run("skills", text, "--json", "--top", "5")
+    assert spanish["language"] == "es"
+    assert any(
+        i["label_language"] == "es" and i["label"] != i["label_en"] for i in spanish["skills"]
+    )
 
 
 def test_occupations_in_spanish(labelled):
@@ -53,7 +63,7 @@ def test_occupations_in_spanish(labelled):
     first = payload["occupations"][0]
     assert first == {
         "uri": CASHIER,
-        "label": "cajero/cajera",
+        "label": "cajero/a",  # ESCO's "cajero/cajera", written as a counsellor would
         "label_en": "cashier",
         "label_language": "es",
         "score": first["score"],

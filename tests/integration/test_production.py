@@ -3,7 +3,9 @@ Rasa's tracker store), Redis for Rasa's lock store and the rate limits, two Rasa
 and one action server. Proves, over the REST channel on 127.0.0.1:
 
 - readiness and metrics on every process, and the model routes refused;
-- one sender's messages alternated (and raced) between the instances: no event lost or doubled;
+- one sender's messages alternated (and raced) between the instances: no event lost or doubled,
+  and the dialogue's state in PostgreSQL written once per message; two writers holding the
+  same version of a state cannot both win;
 - 50 users holding complete conversations at once: every message answered, no 5xx, every
   tracker exactly as expected, every plan stored;
 - the action server killed mid-conversation: the user gets an apology, and the conversation
@@ -21,6 +23,7 @@ import asyncio
 import os
 import signal
 import statistics
+import threading
 import time
 import uuid
 from collections import Counter
@@ -30,6 +33,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from assistant.bench_load import SCRIPT
+from assistant.db.session import session_scope
+from assistant.profiles import state_store
 from tests.integration.conftest import PRODUCTION_PER_IP, WHATSAPP
 
 pytestmark = [pytest.mark.servers, pytest.mark.postgres]
@@ -110,6 +115,45 @@ def test_one_senders_messages_alternated_and_raced_between_instances_lose_nothin
 
     for sender, sent in asyncio.run(run()):
         assert_exact_tracker(prod.events(prod.rest_id(sender)), sent)
+        # AND the state in PostgreSQL was written once per message: no update lost
+        with session_scope(prod.engine_url()) as session:
+            stored = state_store.load(session, prod.rest_id(sender))
+        assert stored.table == "anonymous" and stored.version == len(sent)
+
+
+def test_two_writers_holding_one_version_of_a_state_in_postgresql_cannot_both_win(prod):
+    # GIVEN a stored conversation in PostgreSQL, read by two writers at the same version
+    url, sender = prod.engine_url(), f"rest:pg-race-{uuid.uuid4().hex[:6]}"
+    state = {"phase": "experiences", "language": "es", "consent": True}
+    with session_scope(url) as session:
+        state_store.save_consented(session, sender, "rest", state, state_store.NOTHING)
+    with session_scope(url) as session:
+        base = state_store.load(session, sender)
+    start, results = threading.Barrier(2), []
+
+    def write(note: str) -> None:
+        start.wait(timeout=30)
+        try:
+            with session_scope(url) as session:
+                state_store.save_consented(
+                    session, sender, "rest", {**state, "goal_text": note}, base
+                )
+            results.append(note)
+        except state_store.StateConflict:
+            results.append("lost")
+
+    # WHEN both write at once
+    threads = [threading.Thread(target=write, args=(n,)) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    # THEN one wins and one loses, and the row holds the winner's state at the next version
+    assert sorted(results) in (["first", "lost"], ["lost", "second"]), results
+    with session_scope(url) as session:
+        after = state_store.load(session, sender)
+    assert after.version == base.version + 1
+    assert after.state["goal_text"] == next(r for r in results if r != "lost")
 
 
 def test_one_address_over_its_limit_is_refused_on_both_instances(prod):

@@ -11,6 +11,8 @@ from assistant.errors import InputTextError
 from assistant.skills.evaluate import DEVSET_DIR, compare_skill_rankers, load_items
 from tests.conftest import ROOT
 
+WORK_IN_TEAMS = "http://data.europa.eu/esco/skill/60c78287-22eb-4103-9c8c-28deaa460da0"
+
 
 def labels(result, n=10):
     return [h.label for h in result.skills[:n]]
@@ -75,7 +77,7 @@ def test_cli_json_and_batch(engine, tmp_path):
     payload = json.loads(one.stdout)
     assert set(payload) >= {"language", "segments", "skills"}
     assert len(payload["skills"]) <= 3
-    assert set(payload["skills"][0]) == {"uri", "label", "kind", "group", "score", "evidence"}
+    assert set(payload["skills"][0]) >= {"uri", "label", "kind", "group", "score", "evidence"}
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text(
         '{"id": "a", "text": "I cooked for 100 people"}\n'
@@ -92,6 +94,24 @@ def test_cli_json_and_batch(engine, tmp_path):
     assert [r["id"] for r in rows] == ["a", "b", "c"]
     assert len(rows[0]["skills"]) == 100
     assert "error" in rows[2]
+
+
+def test_spanish_text_meets_spanish_labels(engine):
+    # GIVEN the engine's indexes: e5 reads Spanish, MiniLM English
+    spanish, english = engine.index("skills", "e5"), engine.index("skills", "minilm")
+    # THEN e5's holds ESCO's Spanish preferred labels beside the English ones, MiniLM's none
+    assert spanish.fields.count("label_es") > 13_000 and spanish.fields.count("label") == 13_896
+    assert not any(field.endswith("_es") for field in english.fields)
+    # WHEN the Spanish label of "work in teams" is searched, THEN its own row answers first
+    from assistant.skills.embedders import get_embedder
+
+    _, rows = spanish.search(get_embedder("e5").embed_queries(["trabajar en equipo"]), 3)
+    top = rows[0][0]
+    assert (spanish.keys[top], spanish.fields[top]) == (WORK_IN_TEAMS, "label_es")
+    # AND Portuguese text, which has no labels of its own yet, is kept to the English rows
+    mask = spanish.rows_for(())
+    assert mask is not None and not mask[spanish.fields.index("label_es")]
+    assert spanish.rows_for(("es",)) is None
 
 
 def test_devset_regression_floor(engine):

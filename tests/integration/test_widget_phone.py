@@ -192,3 +192,31 @@ def test_a_chart_on_a_phone_is_legible_and_tells_covered_from_missing(stack, pho
     time.sleep(0.3)
     phone.screenshot(path=str(SHOTS / "widget-phone-3-chart.png"))
     assert axe_violations(phone) == []
+
+
+def test_on_a_phone_skills_and_jobs_are_named_in_spanish_with_whole_word_buttons(stack, phone):
+    # GIVEN a Spanish conversation in the widget, a story told and finished
+    _open(stack, phone)
+    wait_for(phone, "¿Aceptas?", timeout=30_000)
+    phone.get_by_role("button", name="Acepto").click()
+    wait_for(phone, "Cuéntame de un trabajo")
+    phone.get_by_label("Escribe tu mensaje…").fill(STORY)
+    phone.get_by_role("button", name="Enviar").click()
+    wait_for(phone, "Anotado")
+    phone.get_by_role("button", name="No, es todo").click()
+    wait_for(phone, "Estas son las habilidades")
+    # THEN the skills are listed with ESCO's Spanish names, none in English unmarked
+    review = phone.locator(".puente-bot").last.inner_text()
+    assert re.search(r"\b(manejar|contar|atender|tramitar|gestionar)\b", review), review
+    assert "cash register" not in review and "process payments" not in review
+    # WHEN a goal is asked for THEN the jobs offered are Spanish names on whole-word buttons
+    phone.get_by_role("button", name="Están bien").click()
+    wait_for(phone, "¿Qué trabajo te gustaría")
+    phone.get_by_label("Escribe tu mensaje…").fill("quiero ser supervisora de tienda")
+    phone.get_by_role("button", name="Enviar").click()
+    wait_for(phone, "supervisor/a de tienda")
+    titles = phone.locator(".puente-buttons").last.locator("button").all_inner_texts()
+    assert "supervisor/a de tienda" in titles, titles
+    assert not any(t.endswith("…") for t in titles), titles
+    phone.screenshot(path=str(SHOTS / "widget-phone-4-goal-es.png"))
+    assert axe_violations(phone) == []

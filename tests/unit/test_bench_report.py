@@ -9,13 +9,46 @@ LEVEL = {"turns": 11, "seconds": 1.7, "turns_per_second": 6.4, "p50_ms": 92.0}
 
 
 def result() -> dict:
-    quality = {"rp@5": 0.5, "rp@10": 0.6, "mrr": 0.7, "n": 10}
+    quality = {
+        "recall@10": 0.41,
+        "transversal_digital_recall@10": 0.25,
+        "transversal_digital_recall@10_n": 7,
+        "rp@5": 0.5,
+        "rp@10": 0.6,
+        "mrr": 0.7,
+        "precision@10": 0.22,
+        "n": 10,
+    }
+    shown = {"shown_precision": 0.45, "shown_precision_n": 9, "shown_recall": 0.3}
+    baseline = quality | {"transversal_digital_recall@10": None}
+    occupations = {"es": {"recall@1": 0.5, "recall@10": 0.9, "mrr": 0.6, "n": 5}}
     return {
         "when": "2026-11-28T21:00:00+00:00",
         "machine": {"cpus": 2},
         "seconds": 1200.0,
-        "skills_quality": {"engine": {"es": quality, "en": quality}},
-        "occupations_quality": {"es": {"recall@1": 0.5, "recall@10": 0.9, "mrr": 0.6, "n": 5}},
+        "skills_quality": {
+            "part": "test",
+            "systems": {
+                "puente": {"es": quality | shown | {"shown_count": 6.0}, "en": quality},
+                "bm25-labels": {"es": baseline},
+            },
+            "tune": {"puente": {"es": quality | {"recall@10": 0.77}}},
+        },
+        "skills_jobads": {
+            "sentences": 128,
+            "unknown_labels": ["x"],
+            "systems": {
+                "puente": {
+                    "en": {"rp@5": 0.522, "rp@10": 0.6, "mrr": 0.7, "n": 128},
+                    "ms_per_text": 20.5,
+                },
+            },
+        },
+        "occupations_quality": {
+            "part": "test",
+            "systems": {"puente": occupations, "e5-labels": occupations},
+            "tune": {"puente": occupations},
+        },
         "skill_latency": {"es-5": {"p50_ms": 50, "p95_ms": 90}},
         "builds": {
             "esco_import_seconds": 60.0,
@@ -118,3 +151,38 @@ def test_the_queueing_floor_of_the_at_once_levels_is_worked_out():
     assert "at most 33.3 turns/s and the mean cannot fall below 300 ms" in text
     assert "cannot fall below 1500 ms" in text
     assert text.count("Little's law") == 2
+
+
+def test_quality_is_reported_on_the_test_part_beside_the_baselines():
+    # GIVEN a result with the engine and a baseline on the test part, the engine on the tune
+    # part, the job-ad set and occupations
+    text = _markdown(result(), "plot.png")
+    # THEN every skill metric is in the engine's row, means over fewer items say how many,
+    # and a metric a system has no value for is a dash
+    assert "## Skill extraction quality (development set, test part)" in text
+    assert (
+        "| puente | es | 10 | 0.410 | 0.250 (7) | 0.500 | 0.600 | 0.700 | 0.220 | "
+        "0.450 (9) | 0.300 | 6.0 |" in text
+    )
+    assert "| bm25-labels | es | 10 | 0.410 | – | 0.500 |" in text
+    # AND the tune part is apart and labelled as such
+    tune_at = text.index("Tune part, for comparison only (")
+    assert text.index("| puente | es | 10 | 0.770 |") > tune_at
+    # AND the job-ad set is in percent, and occupations have each system
+    assert "| puente | 52.2 | 60.0 | 70.0 | 128 | 20.5 |" in text
+    assert "## Occupation search (informal job titles, test part)" in text
+    assert "| e5-labels | es | 5 | 0.500 | 0.900 | 0.600 |" in text
+
+
+def test_a_missing_job_ad_set_is_said_so():
+    r = result()
+    r["skills_jobads"] = {"missing": "/nowhere/validation.jsonl"}
+    assert "Not measured: the validation set was not found (/nowhere" in _markdown(r, "p.png")
+
+
+def test_the_skill_quality_picture_is_drawn(tmp_path):
+    from assistant.bench import _plot
+
+    # GIVEN a result WHEN its quality picture is drawn THEN a PNG is written
+    _plot(result()["skills_quality"], tmp_path / "skills.png")
+    assert (tmp_path / "skills.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -42,6 +42,7 @@ class FakeServices:
             {
                 "uri": f"skill:{label}",
                 "label": label,
+                "label_language": language,
                 "kind": kind,
                 "group": "",
                 "score": 0.8,
@@ -60,12 +61,34 @@ class FakeServices:
 
     def search_occupations(self, text, language, top):
         return [
-            {"uri": f"occ:{i}", "label": f"{text} {i}", "score": 1 - i / 10}
+            {
+                "uri": f"occ:{i}",
+                "label": f"{text} {i}",
+                "label_language": language,
+                "score": 1 - i / 10,
+            }
             for i in range(1, top + 1)
         ]
 
-    def close_jobs(self, profile, top):
-        return [{"uri": "occ:close", "label": "shop supervisor", "covered_share": 0.4}]
+    def close_jobs(self, profile, top, language="en"):
+        return [
+            {
+                "uri": "occ:close",
+                "label": "shop supervisor",
+                "label_language": language,
+                "covered_share": 0.4,
+            }
+        ]
+
+    confirm: list[dict] = []  # the target skills worth asking about (none by default)
+
+    def skills_to_confirm(self, profile, occupation, language):
+        return [dict(o, label_language=language) for o in self.confirm]
+
+    def labels(self, items, language):
+        for item in items:  # the fake taxonomy has every name in every language
+            item["label_language"] = language
+        return items
 
     def plan(self, profile, occupation, constraints):
         offer = {"id": "demo-1", "title": "Liderazgo", "reason": "Cubre: liderar · USD 10"}
@@ -74,7 +97,13 @@ class FakeServices:
                 "coverage": {"essential_covered": 3, "essential_total": 10, "share": 0.3},
                 "covered": [],
                 "gaps": [
-                    {"uri": "g", "label": "lead a team", "kind": "transversal", "group": "T4"}
+                    {
+                        "uri": "g",
+                        "label": "lead a team",
+                        "label_language": constraints.language,
+                        "kind": "transversal",
+                        "group": "T4",
+                    }
                 ],
             },
             "plan": {
@@ -181,6 +210,9 @@ class Chat:
         self.state = reply.state
         self.last = reply.messages
         return "\n".join(m.text for m in reply.messages if m.text)
+
+    def buttons(self) -> list[dict]:
+        return next((m.buttons for m in reversed(self.last) if m.buttons), [])
 
 
 @pytest.fixture
@@ -533,8 +565,10 @@ def test_none_of_the_goal_options_asks_again_or_searches_what_is_named_instead(c
     chat.say("están bien", "affirm")
     chat.say("quiero ser cajero", "set_goal")
     experiences = list(chat.state["profile"]["experiences"])
-    # WHEN none of the three fits THEN no goal, no options, the goal question again
-    assert "¿Qué trabajo te gustaría" in chat.say("ninguna de estas", "affirm")
+    # WHEN none of the three fits THEN no goal, no options, the goal question again with a
+    # hint and the offer to suggest jobs
+    again = chat.say("ninguna de estas", "affirm")
+    assert "otras palabras" in again and chat.buttons()[0]["payload"] == "/ask_close_jobs"
     assert chat.state["goal"] is None and chat.state["goal_options"] == []
     # WHEN the worker names another job with it THEN that job is searched
     chat.say("quiero ser cajero", "set_goal")
@@ -600,3 +634,180 @@ def test_a_currency_said_in_words_wins_over_the_place():
     to_constraints(chat)
     chat.say("50 dólares", "give_budget")
     assert chat.state["constraints"]["currency"] == "USD"
+
+
+class ScoredSearch(FakeServices):
+    """Occupation search with chosen scores, and a taxonomy with no Spanish name for one."""
+
+    def __init__(self, scores):
+        super().__init__()
+        self.scores = scores
+
+    def search_occupations(self, text, language, top):
+        return [
+            {
+                "uri": f"occ:{i}",
+                "label": f"oficio {i}" if i != 3 else "early years teaching assistant",
+                "label_language": language if i != 3 else "en",
+                "score": score,
+            }
+            for i, score in enumerate(self.scores[:top], 1)
+        ]
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("otra cosa", "deny"),
+        ("no, otra cosa", "deny"),
+        ("ninguna", "affirm"),
+        ("nada que ver", "nlu_fallback"),
+    ],
+)
+def test_none_of_the_options_in_a_workers_words_asks_again_with_a_hint(text, intent):
+    # GIVEN goal options on screen
+    chat = Chat(ScoredSearch([0.8, 0.78, 0.7]))
+    at_review(chat)
+    chat.say("están bien", "affirm")
+    chat.say("quiero ser cajero", "set_goal")
+    assert chat.state["goal_options"]
+    # WHEN the worker says none fits, however they say it
+    again = chat.say(text, intent)
+    # THEN no goal is set, the options are gone, and the question comes back with a hint and
+    # the offer to suggest jobs
+    assert chat.state["goal"] is None and chat.state["goal_options"] == []
+    assert "otras palabras" in again
+    assert [b["payload"] for b in chat.buttons()] == ["/ask_close_jobs"]
+
+
+def test_close_results_are_a_list_and_did_you_mean_a_clear_one_is_proposed():
+    # GIVEN close scores WHEN the goal is searched THEN a list, then "¿o quisiste decir…?"
+    close = Chat(ScoredSearch([0.8, 0.78, 0.7]))
+    at_review(close)
+    close.say("están bien", "affirm")
+    listed = close.say("quiero ser cajero", "set_goal")
+    assert "1. oficio 1" in listed and "2. oficio 2" in listed
+    assert "¿O quisiste decir otra cosa?" in listed
+    # GIVEN a first result well ahead WHEN searched THEN it is proposed and "sí" takes it
+    clear = Chat(ScoredSearch([0.95, 0.6, 0.5]))
+    at_review(clear)
+    clear.say("están bien", "affirm")
+    proposed = clear.say("quiero ser cajero", "set_goal")
+    assert "Creo que es: 1. oficio 1" in proposed and "quisiste decir" not in proposed
+    assert "2. oficio 2" in proposed
+    assert "Meta: oficio 1" in clear.say("sí", "affirm")
+
+
+def test_a_name_the_taxonomy_lacks_in_spanish_is_shown_in_english_marked():
+    # GIVEN an option with no Spanish label WHEN listed in a Spanish conversation
+    chat = Chat(ScoredSearch([0.8, 0.78, 0.7]))
+    at_review(chat)
+    chat.say("están bien", "affirm")
+    listed = chat.say("quiero ser maestra jardinera", "set_goal")
+    # THEN the English label is marked, in the text and on its button; Spanish ones are not
+    assert "3. early years teaching assistant (en inglés)" in listed
+    assert "oficio 1 (en inglés)" not in listed
+    assert chat.buttons()[2]["title"] == "early years teaching assistant (en inglés)"
+
+
+def test_changing_language_names_skills_and_goal_in_the_new_one():
+    # GIVEN a Spanish conversation with skills and a goal
+    chat = Chat()
+    at_review(chat)
+    chat.say("están bien", "affirm")
+    chat.say("quiero ser cajero", "set_goal")
+    chat.say("1", "select_number", number="1")
+    asked = []
+    chat.services.labels = lambda items, lang: (
+        asked.append(lang)
+        or [
+            item.update(label=f"[{lang}] {item['label']}", label_language=lang) or item
+            for item in items
+        ]
+    )
+    # WHEN the worker switches to English
+    chat.say("in english please", "switch_language", language="en")
+    # THEN skills and goal are looked up again in English
+    assert asked and set(asked) == {"en"}
+    assert chat.state["goal"]["label"].startswith("[en] ")
+    assert all(s["label"].startswith("[en] ") for s in chat.state["profile"]["skills"])
+
+
+def test_every_fixed_button_fits_a_whatsapp_reply_button_whole():
+    # GIVEN the texts of every fixed button THEN each fits WhatsApp's 20 characters uncut
+    from assistant.conversation.texts import T
+
+    long = {(k, lang): t for k, v in T.items() if k.startswith("btn_") for lang, t in v.items()}
+    assert long and all(len(t) <= 20 for t in long.values())
+
+
+CONFIRM = [
+    {"uri": "skill:homework", "label": "ayudar con la tarea", "kind": "specific"},
+    {"uri": "skill:meals", "label": "preparar comidas", "kind": "specific"},
+    {"uri": "skill:parents", "label": "hablar con las familias", "kind": "specific"},
+]
+
+
+def at_confirm(chat) -> str:
+    """A conversation right after the goal is picked, when the target has skills to ask."""
+    chat.services.confirm = CONFIRM
+    at_review(chat)
+    chat.say("están bien", "affirm")
+    chat.say("quiero ser cajero", "set_goal")
+    return chat.say("1", "select_number", number="1")
+
+
+def test_before_the_plan_the_target_skills_in_doubt_are_asked_once():
+    # GIVEN a goal whose skills the story makes plausible but does not show
+    chat = Chat()
+    asked = at_confirm(chat)
+    # THEN one question lists them, numbered, with "none" and "all" buttons
+    assert "¿Ya hiciste alguna de estas?" in asked and "2. preparar comidas" in asked
+    assert [b["payload"] for b in chat.buttons()] == ["/deny", "/affirm"]
+    # WHEN the worker picks two THEN they are added as self-declared, and the budget follows
+    reply = chat.say("la 1 y la 3", "select_number")
+    assert "ayudar con la tarea, hablar con las familias" in reply and "¿Cuánto dinero" in reply
+    skills = {s["uri"]: s for s in chat.state["profile"]["skills"]}
+    assert skills["skill:homework"]["source"] == "self-declared"
+    assert skills["skill:parents"]["source"] == "self-declared"
+    assert "skill:meals" not in skills
+    # AND it is not asked again on the way to the plan
+    assert "¿Ya hiciste" not in chat.say("50 dólares", "give_budget", amount="50")
+
+
+@pytest.mark.parametrize(
+    "text,intent,added",
+    [
+        ("ninguna", "deny", set()),
+        ("/deny", "deny", set()),
+        ("todas", "affirm", {"skill:homework", "skill:meals", "skill:parents"}),
+        ("/affirm", "affirm", {"skill:homework", "skill:meals", "skill:parents"}),
+        ("la 2", "select_number", {"skill:meals"}),
+    ],
+)
+def test_the_confirmation_answers_however_given(text, intent, added):
+    chat = Chat()
+    at_confirm(chat)
+    before = {s["uri"] for s in chat.state["profile"]["skills"]}
+    # WHEN the worker answers THEN exactly the skills picked are added, and the budget follows
+    reply = chat.say(text, intent)
+    assert "¿Cuánto dinero" in reply
+    now = {s["uri"] for s in chat.state["profile"]["skills"]}
+    assert now - before == added
+
+
+def test_an_answer_that_is_something_else_costs_no_extra_turn():
+    # GIVEN the confirmation question WHEN the worker gives a budget instead
+    chat = Chat()
+    at_confirm(chat)
+    reply = chat.say("tengo 50 dólares", "give_budget", amount="50", currency="USD")
+    # THEN the budget is noted, nothing is added, and the next question follows
+    assert chat.state["constraints"]["budget"] == 50 and "¿Cuántas horas" in reply
+    assert not any(s["source"] == "self-declared" for s in chat.state["profile"]["skills"])
+
+
+def test_a_bare_yes_asks_which():
+    chat = Chat()
+    at_confirm(chat)
+    assert "¿Cuál?" in chat.say("sí", "affirm")
+    assert "preparar comidas" in chat.say("la 2", "select_number")

@@ -10,6 +10,8 @@ import uuid
 import pytest
 
 from connectors import guard
+from edge.addresses import client_ip
+from edge.limiter import RateLimiter
 
 REDIS = os.environ.get("PUENTE_TEST_REDIS", "redis://127.0.0.1:6379/5")
 
@@ -20,7 +22,7 @@ def run(coro):
 
 def test_a_sender_over_the_limit_is_refused_until_the_minute_has_passed():
     # GIVEN a limit of 3 messages a minute, in memory
-    limiter = guard.RateLimiter()
+    limiter = RateLimiter()
     # WHEN a sender sends 4 at t=0..3 s
     allowed = [run(limiter.allow("s", 3, now=t)) for t in (0, 1, 2, 3)]
     # THEN the 4th is refused, and one minute after the first, a message goes through again
@@ -30,7 +32,7 @@ def test_a_sender_over_the_limit_is_refused_until_the_minute_has_passed():
 
 
 def test_a_limit_of_zero_switches_the_limit_off():
-    limiter = guard.RateLimiter()
+    limiter = RateLimiter()
     assert all(run(limiter.allow("s", 0, now=0)) for _ in range(1000))
 
 
@@ -39,8 +41,8 @@ def test_the_redis_limiter_is_shared_by_every_instance():
     key = f"s-{uuid.uuid4().hex}"
 
     async def scenario():
-        a = guard.RateLimiter(REDIS, prefix="puente:test-rate:")
-        b = guard.RateLimiter(REDIS, prefix="puente:test-rate:")
+        a = RateLimiter(REDIS, prefix="puente:test-rate:")
+        b = RateLimiter(REDIS, prefix="puente:test-rate:")
         # WHEN the same sender writes through both, at the same second
         return [await (a if i % 2 else b).allow(key, 4, now=1000.0) for i in range(6)]
 
@@ -50,15 +52,15 @@ def test_the_redis_limiter_is_shared_by_every_instance():
 
 def test_forwarded_for_is_believed_only_from_a_trusted_proxy():
     trusted = frozenset({"10.0.0.1"})
-    assert guard.client_ip("10.0.0.1", "203.0.113.9, 10.0.0.1", trusted) == "203.0.113.9"
+    assert client_ip("10.0.0.1", "203.0.113.9, 10.0.0.1", trusted) == "203.0.113.9"
     # a client cannot choose its own address by sending the header itself
-    assert guard.client_ip("198.51.100.7", "203.0.113.9", trusted) == "198.51.100.7"
-    assert guard.client_ip(None, None, trusted) == "unknown"
+    assert client_ip("198.51.100.7", "203.0.113.9", trusted) == "198.51.100.7"
+    assert client_ip(None, None, trusted) == "unknown"
 
 
 def test_admit_reports_which_limit_refused():
     limits = guard.Limits(per_sender=2, per_ip=3, max_chars=100, trusted_proxies=frozenset())
-    guard._limiter = guard.RateLimiter()
+    guard._limiter = RateLimiter()
     sender = f"u-{uuid.uuid4().hex}"
     outcomes = [run(guard.admit("rest", sender, "1.2.3.4", limits, now=5.0)) for _ in range(3)]
     assert outcomes == [None, None, "sender"]

@@ -176,3 +176,53 @@ def test_big_catalogues_plan_fast_within_limits_and_without_redundancy():
         assert alt.value >= int(0.7 * best.value)
     _within(best, limits)
     _no_redundancy(best, weights)
+
+
+def test_priority_decides_which_gap_a_limited_budget_covers():
+    # GIVEN two gaps, one the target's core (high priority), one generic, and money for one
+    weights = {"core": 1.4, "generic": 0.3}
+    core_course = offer(1, 30, 10, {"core": 1.0})
+    generic_course = offer(2, 10, 4, {"generic": 1.0})
+    # WHEN the plan is solved
+    best = solve([core_course, generic_course], weights, Limits(3000, 100, 5))
+    # THEN the course on the core gap is chosen, though dearer and longer
+    assert [o.id for o in best.chosen] == ["o01"]
+
+
+def test_each_course_says_why_it_beat_the_others():
+    from assistant.plans.explain import why_chosen
+
+    # GIVEN a free, assured course and two rivals on the same gap
+    mine = offer(1, 0, 8, {"g0": 1.0, "g1": 1.0}, qa=True)
+    rivals = [offer(2, 20, 12, {"g0": 1.0}), offer(3, 40, 20, {"g0": 1.0})]
+    # THEN its reason names what it wins on, in the worker's language
+    why = why_chosen(mine, ["g0", "g1"], [mine, *rivals], "es")
+    assert why.startswith("elegido frente a 2 opciones más")
+    for point in ("cubre más", "gratis", "más corto", "calidad asegurada"):
+        assert point in why
+    # AND a course without rivals says it is the only one within the limits
+    assert why_chosen(mine, ["g0"], [mine], "en") == (
+        "the only course within your limits for these skills"
+    )
+
+
+def test_core_gaps_without_courses_are_named_with_advice():
+    from types import SimpleNamespace
+
+    from assistant.plans.explain import advice, core_gaps
+
+    # GIVEN five first gaps: three essential (one covered, one with no offer at all, one with
+    # offers outside the limits) and two optional
+    def gap(uri, essential):
+        return SimpleNamespace(uri=uri, label=uri.upper(), kind="specific", essential=essential)
+
+    gaps = [gap("a", True), gap("b", True), gap("c", True), gap("d", False), gap("e", False)]
+    core = core_gaps(gaps, {"a": "o1"}, offered={"a", "c", "d"}, reachable={"a"})
+    # THEN each essential gap is sorted by what the catalogue can do for it
+    assert [g["uri"] for g in core["covered"]] == ["a"]
+    assert [g["uri"] for g in core["no_offer"]] == ["b"]
+    assert [g["uri"] for g in core["out_of_reach"]] == ["c"]
+    # AND the advice names them and sends the worker to a counsellor or a recognised provider
+    text = advice(core, "es")
+    assert "B" in text and "C" in text and "orientador" in text
+    assert advice({"covered": [], "no_offer": [], "out_of_reach": []}, "en") is None

@@ -1,5 +1,5 @@
-"""Secrets fail closed: one rule, written on both sides (the engine's settings and the
-connectors Rasa loads, which never import the engine), and kept the same by this test."""
+"""Secrets fail closed: one rule (edge.secrets), used by the engine's settings and by the
+connectors Rasa loads (which never import the engine)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ VALUES = ["", "   ", "dev-only-change-me", "change-me", "short", "x" * 31, "x" *
 
 
 @pytest.mark.parametrize("value", VALUES)
-def test_both_sides_judge_a_secret_alike(value):
-    assert secret_problem(value) == identity.secret_problem(value)
+def test_both_sides_use_the_one_rule(value):
+    # GIVEN any value WHEN the settings and the connectors judge it THEN by the same function
+    assert secret_problem is identity.secret_problem
+    assert secret_problem(value) in (None, "is not set", "is a published default value") or (
+        "bytes" in secret_problem(value)
+    )
 
 
 def test_a_long_random_value_is_a_secret_and_a_published_one_never_is():

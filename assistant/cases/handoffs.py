@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.conversation.parse import display_code
 from assistant.db.console_models import Counsellor, Handoff
 from assistant.db.conversation_models import Conversation, PlanRecord, ProfileVersion
+from assistant.taxonomy.repository import localize
 
 OPEN = ("waiting", "taken")
 WRITES = ("send", "note", "handback", "close")  # need holding the case
@@ -110,20 +112,25 @@ def summary(session: Session, handoff: Handoff) -> dict:
     skills = [
         s for s in (profile.data["skills"] if profile else []) if s.get("status") != "rejected"
     ]
-    by_kind: dict[str, list[dict]] = {"transversal": [], "digital": [], "specific": []}
+    gaps = [dict(g) for g in ((state.get("gaps") or {}).get("gaps") or [])[:6]]
+    goal = dict(state["goal"]) if isinstance(state.get("goal"), dict) else None
+    skills = [dict(s) for s in skills]
+    # both languages side by side (the counsellor may read the worker's, ESCO's English, or
+    # want both for a CV), whatever the stored state holds
+    localize(session, [*skills, *gaps, *([goal] if goal else [])], "es")
+    by_kind = {"transversal": [], "digital": [], "specific": []}
     for s in skills:
         by_kind.setdefault(s.get("kind", "specific"), []).append(s)
-    gaps = (state.get("gaps") or {}).get("gaps") or []
     return {
-        "code": conv.resume_code,
+        "code": display_code(conv.resume_code) if conv.resume_code else "",
         "channel": handoff.channel,
         "language": conv.language,
         "phase": conv.phase,
         "reason": handoff.reason,
         "experiences": (profile.data.get("experiences") if profile else None) or [],
         "skills": by_kind,
-        "goal": (state.get("goal") or {}).get("label"),
-        "gaps": [g["label"] for g in gaps[:6]],
+        "goal": goal,
+        "gaps": gaps,
         "plan": [o["title"] for o in (plan.data["offers"] if plan else [])],
         "plan_totals": plan.data.get("totals") if plan else None,
         "notes": handoff.notes,

@@ -1,7 +1,10 @@
-"""Rasa's own checks on the dialogue data: `rasa data validate` is clean, and every test
-story (both languages, every digression) passes `rasa test --fail-on-prediction-errors`
-with the trained model: each user text gets the annotated intent and entities, and each turn
-goes to action_converse."""
+"""Rasa's side only: `rasa data validate` is clean, and every NLU story (both languages,
+every digression) passes `rasa test --fail-on-prediction-errors` with the trained model: each
+user text gets the annotated intent and entities, and Rasa routes each turn to
+action_converse. Every intent goes to that one action, so these stories test understanding
+and routing, not Puente's dialogue: that is tested by tests/unit/test_dialogue.py (the
+dialogue itself), tests/integration/test_dialogue_corpus.py and test_conversation_e2e.py
+(the dialogue through the real servers)."""
 
 from __future__ import annotations
 
@@ -39,19 +42,17 @@ def test_rasa_data_validate_is_clean(tmp_path):
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
 
 
-def test_there_are_at_least_forty_test_stories_in_both_languages():
+def test_there_are_at_least_forty_nlu_stories_in_both_languages():
     counts = {
         lang: len(
-            yaml.safe_load((ROOT / f"tests/dialogue/test_stories_{lang}.yml").read_text())[
-                "stories"
-            ]
+            yaml.safe_load((ROOT / f"tests/dialogue/nlu_stories_{lang}.yml").read_text())["stories"]
         )
         for lang in ("es", "en")
     }
     assert sum(counts.values()) >= 40 and min(counts.values()) >= 20, counts
 
 
-def test_every_test_story_passes(tmp_path):
+def test_every_nlu_story_is_understood_and_routed(tmp_path):
     from assistant.config import get_settings
     from assistant.services.runtime import ensure_rasa_model
 

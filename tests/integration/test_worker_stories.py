@@ -1,0 +1,180 @@
+"""Two worker stories from issue #20, told as a worker would, with the skills a counsellor
+would name written down before the engine was changed (so they are the goal, not a snapshot).
+
+TOP_N = 15: the conversation's review shows 13 skills (5 specific + 4 transversal + 4
+digital, assistant/conversation/steps.py REVIEW_PER_KIND); 15 gives two places of slack
+without letting a skill buried in a long list count. A positive expectation must be in the
+overall ranking's top 15 (`result.skills[:15]`). A negative expectation ("never shown") is
+checked against everything the engine returns at top=15: the overall list and the
+transversal and digital lists ranked apart, since each of those reaches the worker.
+
+Each expectation accepts a small set of ESCO concepts that all fit the evidence, chosen by
+their ESCO descriptions (e.g. teamwork: 'work in teams' or 'work in a hospitality team').
+"""
+
+from __future__ import annotations
+
+import pytest
+
+TOP_N = 15
+SKILL = "http://data.europa.eu/esco/skill/"
+
+WAITRESS = (
+    "I've been waitressing at a diner off the highway for about three years. "
+    "I take orders, bring out the plates and keep the coffee coming for my section. "
+    "When the kitchen messes up an order I apologize to the customer and fix it with the "
+    "cook so they're not waiting forever. "
+    "Sunday mornings are crazy, we all cover for each other on a rush. "
+    "I know the regulars' orders by heart, half of them don't even need to open the menu."
+)
+
+NANNY = (
+    "Trabajo de niñera con dos hermanitos, de lunes a viernes a la tarde. "
+    "Los busco en la escuela, ayudo al más grande con la tarea, los baño y les hago la cena. "
+    "Inventamos juegos y manualidades pa' que no estén todo el día con la tablet. "
+    "Una vez el chiquito se cayó en la plaza y lo llevé a la guardia. "
+    "Con los papás nos hablamos por WhatsApp, les cuento cómo pasaron el día."
+)
+
+# (story, what a counsellor names, acceptable ESCO concepts as uri -> preferred label)
+EXPECTED = [
+    (
+        "waitress",
+        "teamwork",
+        {
+            "60c78287-22eb-4103-9c8c-28deaa460da0": "work in teams",
+            "8c8da904-cdb3-47d9-bfbf-15ade747d9ec": "work in a hospitality team",
+        },
+    ),
+    (
+        "waitress",
+        "handling complaints",
+        {
+            "28d715e3-3e5b-4fb6-8dd2-4be4919c8587": "handle customer complaints",
+            "1d1fedcb-4995-44ac-90f5-f31a157ce512": "manage frustration",
+        },
+    ),
+    (
+        "waitress",
+        "working under pressure",
+        {
+            "7a147904-22b3-498a-b4d9-7bceeb86b45d": "cope with stress",
+            "d15f8745-28f8-4abf-a7b6-6cb8a304efd2": "tolerate stress",
+            "a8460be3-f4ba-44a0-a961-0389069a3614": "handle stressful situations",
+            "49e1eb78-e6b1-4116-8e9f-f23316ee503e": "react calmly in stressful situations",
+        },
+    ),
+    (
+        "waitress",
+        "memorising",
+        {"fa46a48d-9cb9-422d-afab-1047654dbcdd": "memorise information"},
+    ),
+    (
+        "nanny",
+        "homework help",
+        {"12efe5f2-f7ec-4f03-b359-afba5b9f62de": "assist children with homework"},
+    ),
+    (
+        "nanny",
+        "meals",
+        {
+            "beb952e4-8a9c-47af-8a60-c6eb5c5f25bc": "attend to children's basic physical needs",
+            "f3934441-4bff-4076-9945-e6c51a01c467": "use cooking techniques",
+        },
+    ),
+    (
+        "nanny",
+        "bathing and hygiene",
+        {
+            "beb952e4-8a9c-47af-8a60-c6eb5c5f25bc": "attend to children's basic physical needs",
+            "d9449998-c1f5-478c-a103-2255398cf0b6": "apply hygiene standards",
+        },
+    ),
+    (
+        "nanny",
+        "play",
+        {
+            "94b01483-f13d-48ba-b8a9-ef8f18fcb2dc": "play with children",
+            "8e09fe66-2649-4179-81ef-91fefa3ceee8": "assist children in developing personal skills",
+        },
+    ),
+    (
+        "nanny",
+        "communication with parents",
+        {"efe801a5-8704-4def-8a96-c32f7a6cb9fb": "maintain relations with children's parents"},
+    ),
+    (
+        "nanny",
+        "messaging app for work",
+        {
+            "fef18610-c8ca-431b-9ca8-d3d0cdffde72": "use internet chat",
+            "b080a008-a35d-4bd0-92e9-edf3773bb2b7": "use communication and collaboration software",
+        },
+    ),
+]
+
+# Readings the issue saw and a counsellor rejects: the children are kept OFF the tablet, and
+# "la guardia" is the emergency room, not a security post.
+NEVER = [
+    ("nanny", "6b2f8802-0cbf-436e-a37f-ca55ede41bbc", "operate digital hardware"),
+    ("nanny", "e95dc989-ae49-49c6-bfc4-9aef35e92f35", "patrol areas"),
+]
+
+STORIES = {"waitress": (WAITRESS, "en"), "nanny": (NANNY, "es")}
+
+
+@pytest.fixture(scope="module")
+def results(engine):
+    return {
+        name: engine.extract(text, language=lang, top=TOP_N)
+        for name, (text, lang) in STORIES.items()
+    }
+
+
+def test_the_expected_concepts_are_real_esco_skills(engine):
+    # GIVEN the concepts written down for both stories
+    named = [(uri, label) for *_, accepted in EXPECTED for uri, label in accepted.items()]
+    named += [(uri, label) for _, uri, label in NEVER]
+    # WHEN they are looked up in the engine's taxonomy
+    # THEN each exists with that preferred label (a typo would make a test unpassable)
+    for uri, label in named:
+        assert SKILL + uri in engine.view.skills, f"{label}: {uri} is not in ESCO"
+        assert engine.view.skills[SKILL + uri].label.strip() == label
+
+
+# Expectations the engine does not meet yet: a nanny's job-specific care (homework, meals,
+# play, the parents) has to come through her own occupation (issue 20, item 3), which is not
+# built. Strict: the day one passes, the suite says so and the mark must go.
+NOT_YET = {("nanny", "homework help"), ("nanny", "meals"), ("nanny", "play")}
+NOT_YET.add(("nanny", "communication with parents"))
+
+
+def _case(story, what, accepted):
+    marks = ()
+    if (story, what) in NOT_YET:
+        marks = pytest.mark.xfail(strict=True, reason="needs the occupation route (#20 item 3)")
+    return pytest.param(story, what, accepted, marks=marks, id=f"{story}-{what.replace(' ', '_')}")
+
+
+@pytest.mark.parametrize(("story", "what", "accepted"), [_case(*e) for e in EXPECTED])
+def test_a_counsellor_s_skill_is_in_the_top_results(results, story, what, accepted):
+    # GIVEN a worker's story told in their own words
+    result = results[story]
+    # WHEN the engine ranks skills for it
+    top = [hit.uri for hit in result.skills[:TOP_N]]
+    # THEN one of the concepts that fit the evidence is in the top results
+    wanted = {SKILL + uri for uri in accepted}
+    shown = [f"{hit.label} ({hit.score:.2f})" for hit in result.skills[:TOP_N]]
+    assert wanted & set(top), f"{story}: no {what} ({sorted(accepted.values())}) in {shown}"
+
+
+@pytest.mark.parametrize(
+    ("story", "uri", "label"), NEVER, ids=[label.replace(" ", "_") for *_, label in NEVER]
+)
+def test_a_wrong_reading_is_never_shown(results, story, uri, label):
+    # GIVEN the nanny's story (tablet kept away from the children, the ER called la guardia)
+    payload = results[story].as_dict(top=TOP_N)
+    # WHEN every list the worker could see is read
+    shown = {s["uri"] for key in ("skills", "transversal", "digital") for s in payload[key]}
+    # THEN the wrong reading is in none of them
+    assert SKILL + uri not in shown, f"{story}: '{label}' is shown"
