@@ -30,6 +30,7 @@ from socketio import AsyncServer
 
 from connectors import guard, identity
 from edge.origins import allowed_origins as edge_origins
+from edge.secrets import WIDGET_AUDIENCE
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def allowed_origins() -> list[str]:
 
 
 def sender_from_token(token: Any) -> str | None:
-    sub = identity.token_sub(token, identity.WIDGET_AUDIENCE)
+    sub = identity.token_sub(token, WIDGET_AUDIENCE)
     return identity.widget_id(sub) if sub else None
 
 
