@@ -108,3 +108,22 @@ def jobads(
     else:
         typer.echo(f"job-ad validation set: {result['sentences']} sentences")
         _table(result["systems"], ("rp@5", "rp@10", "mrr"))
+
+
+@app.command("gaps")
+def gaps(
+    part: str = typer.Option("test", help="Which part to print: test (claims) or tune"),
+    as_json: bool = typer.Option(False, "--json"),
+    cases: bool = typer.Option(False, "--cases", help="With --json: every case's answer"),
+) -> None:
+    """Gaps and plans on the worker -> target gap set (tests/data/gapset), before story
+    credit and now, in one run: credit, wrong top-5 gaps, relevance, plan coverage."""
+    from assistant.evaluation.gaps import run_gap_evaluation, table
+
+    if part not in ("test", "tune"):
+        fail("--part is test or tune")
+    result = run_gap_evaluation(keep_cases=cases)
+    if as_json:
+        emit_json(result)
+    else:
+        typer.echo(table(result, part))

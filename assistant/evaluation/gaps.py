@@ -11,10 +11,14 @@ Per language (and per part of the fixed tune/test split, `assistant.skills.evalu
 pooled over skills, not averaged per case:
 - credit recall: of the skills the counsellor credits, the share Puente counts as covered
   (also over the credited skills essential for the target: `credit_recall_essential`);
+- credit after the question: the same once the confirmation turn (`skills_to_confirm`) is
+  answered by a worker who says yes exactly to what the counsellor credits;
 - wrong top-5 gaps: of the credited skills, the share among Puente's first five gaps;
 - top-5 relevance: of Puente's first five gaps, the share the counsellor names or ESCO links to
   the target (essential or optional);
 - counsellor gaps in top 5: of the gaps the counsellor names, the share in Puente's first five;
+- counsellor gaps credited: of the gaps the counsellor names, the share Puente counts as covered
+  (credit given wrongly: the price of crediting from the story);
 - plan coverage on essential target skills: of the skills the plan's courses cover, the share
   essential for the target;
 - counsellor gaps the plan covers: of the gaps the counsellor names, the share some course in
@@ -28,6 +32,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +87,7 @@ def run_case(case: GapCase, constraints: dict | None = None) -> dict:
     """What Puente answers for one case: the covered skills, the ranked gaps and the plan."""
     from assistant.plans.constraints import PlanConstraints
     from assistant.profiles.model import Profile
-    from assistant.services.plans import make_plan
+    from assistant.services.plans import make_plan, skills_to_confirm
     from assistant.services.skills import get_skill_engine
 
     engine = get_skill_engine()
@@ -91,6 +96,8 @@ def run_case(case: GapCase, constraints: dict | None = None) -> dict:
     limits = PlanConstraints(language=case.lang, **(constraints or DEFAULT_CONSTRAINTS))
     started = time.perf_counter()
     result = make_plan(profile, case.target, limits)
+    seconds = time.perf_counter() - started
+    asked = [s["uri"] for s in skills_to_confirm(profile, case.target, case.lang)]
     return {
         "profile": profile.uris(),
         "covered": [c["required"] for c in result["gaps"]["covered"]],
@@ -101,19 +108,24 @@ def run_case(case: GapCase, constraints: dict | None = None) -> dict:
             for o in result["plan"]["offers"]
         ],
         "uncovered": [g["uri"] for g in result["plan"].get("uncovered", [])],
-        "seconds": round(time.perf_counter() - started, 3),
+        "asked": asked,
+        "seconds": round(seconds, 3),
     }
 
 
 def score_case(case: GapCase, answer: dict, essential: set[str], linked: set[str]) -> dict:
     """Counts (numerators and denominators) for one case; pooled later."""
     covered = set(answer["covered"])
+    # the confirmation turn, answered by a truthful worker: yes to what the counsellor credits
+    confirmed = covered | (set(answer.get("asked", ())) & set(case.credit))
     top = answer["gaps"][:TOP]
     credit, named = set(case.credit), set(case.gaps)
     plan_skills = {uri for offer in answer["offers"] for uri in offer["covers"]}
     return {
         "credit": len(credit),
         "credit_covered": len(credit & covered),
+        "credit_confirmed": len(credit & confirmed),
+        "asked": len(answer.get("asked", ())),
         "credit_essential": len(credit & essential),
         "credit_essential_covered": len(credit & essential & covered),
         "credit_in_top": len(credit & set(top)),
@@ -121,6 +133,7 @@ def score_case(case: GapCase, answer: dict, essential: set[str], linked: set[str
         "top_relevant": sum(1 for g in top if g in named or g in linked),
         "named": len(named),
         "named_in_top": len(named & set(top)),
+        "named_covered": len(named & covered),
         "named_in_plan": len(named & plan_skills),
         "plan_skills": len(plan_skills),
         "plan_essential": len(plan_skills & essential),
@@ -138,44 +151,38 @@ def summarise(counts: list[dict]) -> dict:
     return {
         "n": total.get("cases", 0),
         "credit_recall": share("credit_covered", "credit"),
+        "credit_after_question": share("credit_confirmed", "credit"),
+        "asked_per_case": share("asked", "cases"),
         "credit_recall_essential": share("credit_essential_covered", "credit_essential"),
         "wrong_top5": share("credit_in_top", "credit"),
         "top5_relevance": share("top_relevant", "top"),
         "named_in_top5": share("named_in_top", "named"),
+        "named_credited": share("named_covered", "named"),
         "plan_essential_share": share("plan_essential", "plan_skills"),
         "named_in_plan": share("named_in_plan", "named"),
         "plans_without_offer": total.get("no_offer", 0),
     }
 
 
-def run_gap_evaluation(
-    path: Path = GAPSET_PATH,
-    constraints: dict | None = None,
-    refresh_catalogue: bool = True,
-    keep_cases: bool = False,
-) -> dict:
-    """Every case through extraction → gaps → plan; the metrics per language, and per
-    language and part (tune/test). `refresh_catalogue` imports the demo catalogue first when
-    it changed (as `assistant setup` does), so the numbers are for the catalogue in the repo."""
-    from assistant.services.skills import get_skill_engine
+@contextmanager
+def behaviour_before_story_credit():
+    """Puente as it was before it credited target skills from the story and asked about five
+    (issue #21): the baseline reported beside the numbers of the same run."""
+    import assistant.goals.gaps as gaps
+    import assistant.services.plans as plans
+
+    saved = gaps.STORY_CREDIT, plans.ASK_AT_MOST
+    gaps.STORY_CREDIT, plans.ASK_AT_MOST = {}, 4
+    try:
+        yield
+    finally:
+        gaps.STORY_CREDIT, plans.ASK_AT_MOST = saved
+
+
+def _summaries(rows: list, langs: list[str]) -> dict:
     from assistant.skills.evaluate import part_of
 
-    if refresh_catalogue:
-        from assistant.config import get_settings
-        from assistant.services.runtime import setup_demo_catalogue
-
-        setup_demo_catalogue(get_settings())
-    view = get_skill_engine().view
-    started = time.perf_counter()
-    rows = []
-    for case in load_cases(path):
-        essential = set(view.essential.get(case.target, []))
-        linked = essential | set(view.optional.get(case.target, []))
-        answer = run_case(case, constraints)
-        rows.append((case, answer, score_case(case, answer, essential, linked)))
-    langs = sorted({case.lang for case, _, _ in rows})
-    result: dict = {
-        "constraints": constraints or DEFAULT_CONSTRAINTS,
+    return {
         "per_language": {
             lang: summarise([s for c, _, s in rows if c.lang == lang]) for lang in langs
         },
@@ -186,9 +193,52 @@ def run_gap_evaluation(
             }
             for part in ("tune", "test")
         },
+    }
+
+
+def run_gap_evaluation(
+    path: Path = GAPSET_PATH,
+    constraints: dict | None = None,
+    refresh_catalogue: bool = True,
+    keep_cases: bool = False,
+    baseline: bool = True,
+) -> dict:
+    """Every case through extraction → gaps → plan; the metrics per language, and per
+    language and part (tune/test). `refresh_catalogue` imports the demo catalogue first when
+    it changed (as `assistant setup` does), so the numbers are for the catalogue in the repo.
+    With `baseline`, `before` holds the same metrics for Puente before story credit."""
+    from assistant.services.skills import get_skill_engine
+    from assistant.skills.evaluate import part_of
+
+    if refresh_catalogue:
+        from assistant.bootstrap.setup_steps import setup_demo_catalogue
+        from assistant.config import get_settings
+
+        setup_demo_catalogue(get_settings())
+    view = get_skill_engine().view
+    cases = load_cases(path)
+    langs = sorted({case.lang for case in cases})
+
+    def run_all() -> list:
+        rows = []
+        for case in cases:
+            essential = set(view.essential.get(case.target, []))
+            linked = essential | set(view.optional.get(case.target, []))
+            answer = run_case(case, constraints)
+            rows.append((case, answer, score_case(case, answer, essential, linked)))
+        return rows
+
+    started = time.perf_counter()
+    rows = run_all()
+    result: dict = {
+        "constraints": constraints or DEFAULT_CONSTRAINTS,
+        **_summaries(rows, langs),
         "plan_seconds_max": max((a["seconds"] for _, a, _ in rows), default=0),
         "seconds": round(time.perf_counter() - started, 1),
     }
+    if baseline:
+        with behaviour_before_story_credit():
+            result["before"] = _summaries(run_all(), langs)
     if keep_cases:
         result["cases"] = [
             {"id": c.id, "part": part_of(c.id), "target": c.target_label, **a, **s}
@@ -199,6 +249,8 @@ def run_gap_evaluation(
 
 METRICS = (
     "credit_recall",
+    "credit_after_question",
+    "named_credited",
     "credit_recall_essential",
     "wrong_top5",
     "top5_relevance",
@@ -209,13 +261,23 @@ METRICS = (
 )
 
 
-def table(result: dict) -> str:
-    lines = ["metric".ljust(26) + "".join(lang.rjust(8) for lang in result["per_language"])]
+def table(result: dict, part: str = "test") -> str:
+    """One row per metric: per language, before story credit and now, on one part."""
+    now = result["per_part"][part]
+    before = (result.get("before") or {}).get("per_part", {}).get(part)
+    langs = list(now)
+    head = "".join(
+        (f"{lang} before".rjust(11) + f"{lang} now".rjust(9)) if before else lang.rjust(9)
+        for lang in langs
+    )
+    lines = [f"{part} part".ljust(26) + head]
     for metric in METRICS:
         cells = []
-        for lang in result["per_language"]:
-            value = result["per_language"][lang][metric]
-            cells.append(("-" if value is None else f"{value:g}").rjust(8))
+        for lang in langs:
+            pair = ([before[lang][metric]] if before else []) + [now[lang][metric]]
+            for i, value in enumerate(pair):
+                width = 11 if before and i == 0 else 9
+                cells.append(("-" if value is None else f"{value:g}").rjust(width))
         lines.append(metric.ljust(26) + "".join(cells))
     return "\n".join(lines)
 
@@ -225,7 +287,9 @@ def main(argv: list[str]) -> None:
     if "--json" in argv:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
-        print(table(result))
+        print(table(result, "test"))
+        print()
+        print(table(result, "tune"))
         print(f"constraints: {result['constraints']}; {result['seconds']} s")
 
 

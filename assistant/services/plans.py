@@ -31,10 +31,17 @@ def resolve_occupation(value: str | None) -> str | None:
 
 
 def gap_report(profile: Profile, occupation: str | None, job_specific_first: bool = False):
+    """Gaps for a goal; target skills the worker's own story shows are credited too."""
+    from assistant.goals.gaps import StoryEvidence
     from assistant.services.skills import get_gap_analyser
 
+    story = StoryEvidence(
+        tuple(t for t in profile.experiences if t and t.strip()),
+        profile.language if profile.language in ("en", "es", "pt") else "es",
+        frozenset(s.uri for s in profile.skills if s.status == "rejected"),
+    )
     return get_gap_analyser().analyse(
-        profile.uris(), resolve_occupation(occupation), job_specific_first
+        profile.uris(), resolve_occupation(occupation), job_specific_first, story=story
     )
 
 
@@ -53,7 +60,8 @@ def make_plan(
     localize_report(report, constraints.language)  # the plan's reasons name gaps in it too
     with session_scope() as session:
         plan = build_plan(session, get_gap_analyser(), report, constraints)
-    for offer in plan.get("offers") or []:
+    shown = [plan, *((plan.get("alternatives") or {}).values())]
+    for offer in (o for part in shown if part for o in part.get("offers") or []):
         localize(offer.get("covers") or [], constraints.language)
     return {"gaps": localize_report_dict(report.as_dict(), constraints.language), "plan": plan}
 
@@ -75,7 +83,9 @@ def chart(report: dict, fmt: str = "png", lang: str = "es") -> bytes:
     return render(report, skill_kinds(report), fmt, lang)
 
 
-ASK_AT_MOST = 4
+# On the tune part of tests/data/gapset, with a truthful worker answering: the credit after
+# the question was .629/.576 (en/es) asking 4, .643/.609 asking 5 (docs/plans.md).
+ASK_AT_MOST = 5
 # A target skill this close (cosine) to one of the worker's sentences is plausible from the
 # story without being credited: worth one question rather than a gap on trust.
 ASK_FLOOR = 0.3

@@ -15,12 +15,20 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.skills.embedders import get_embedder
 from assistant.skills.lexicon import LEXICON_DIR, MentionMatcher, short_esco_labels
+from assistant.skills.results import (  # noqa: F401 - re-exported: callers import them here
+    ESCO_ATTRIBUTION,
+    Evidence,
+    Extraction,
+    SkillHit,
+    Support,
+    _Reading,
+)
 from assistant.skills.segment import Segment, segment_with_context
 from assistant.skills.taxonomy_view import (
     TaxonomyView,
@@ -31,7 +39,6 @@ from assistant.skills.taxonomy_view import (
 from assistant.skills.text import clean_input
 from assistant.skills.vector_index import RECIPE_VERSION, VectorIndex, ensure_index
 
-ESCO_ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 FIELD_WEIGHT = {"label": 1.0, "alt": 0.98, "description": 0.94}
 DENSE_CANDIDATES = 100  # vectors per segment (3 x top when more are asked for)
 TAIL = 0.01  # score scale of matches below a model's `low`
@@ -79,70 +86,6 @@ CALIBRATION = {
     "e5": Calibration(low=0.83, high=0.95, occupation=0.89, cutoff=0.5),
     "use": Calibration(low=0.35, high=0.75, occupation=0.6),
 }
-
-
-@dataclass
-class Evidence:
-    text: str
-    start: int
-    end: int
-
-
-@dataclass
-class SkillHit:
-    uri: str
-    label: str
-    kind: str
-    group: str
-    score: float
-    evidence: list[Evidence] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "uri": self.uri,
-            "label": self.label,
-            "kind": self.kind,
-            "group": self.group,
-            "score": round(self.score, 4),
-            "evidence": [{"text": e.text, "start": e.start, "end": e.end} for e in self.evidence],
-        }
-
-
-@dataclass
-class Extraction:
-    language: str
-    text: str
-    segments: list[Segment]
-    skills: list[SkillHit]
-    occupations: list[tuple[str, str, float]]
-    notes: list[str]
-    top: int = 10
-
-    def by_kind(self, kind: str) -> list[SkillHit]:
-        return [s for s in self.skills if s.kind == kind]
-
-    def as_dict(self, top: int | None = None) -> dict:
-        """`skills` is the overall ranking; `transversal` and `digital` are ranked apart so
-        job-specific skills never crowd them out."""
-        top = top or self.top
-
-        def cap(items):
-            return items[:top]
-
-        return {
-            "language": self.language,
-            "text": self.text,
-            "segments": [{"text": s.text, "start": s.start, "end": s.end} for s in self.segments],
-            "skills": [s.as_dict() for s in cap(self.skills)],
-            "transversal": [s.as_dict() for s in cap(self.by_kind("transversal"))],
-            "digital": [s.as_dict() for s in cap(self.by_kind("digital"))],
-            "occupations": [
-                {"uri": u, "label": lab, "score": round(sc, 4)}
-                for u, lab, sc in self.occupations[:3]
-            ],
-            "notes": self.notes,
-            "attribution": ESCO_ATTRIBUTION,
-        }
 
 
 def dense_units(
@@ -269,24 +212,53 @@ class SkillEngine:
     def extract(
         self, text: object, language: str = "auto", top: int = 10, cutoff: bool = True
     ) -> Extraction:
+        k = max(DENSE_CANDIDATES, 3 * top)
+        reading = self._read(
+            text, language, lambda v, model, cal, lang: self._dense(v, model, cal, k, lang)
+        )
+        if reading.hits is None:
+            return reading.extraction(top, [])
+        hits = reading.hits
+        if cutoff:
+            hits = [h for h in hits if h.score >= reading.cal.cutoff]
+        return reading.extraction(top, hits)
+
+    def support(self, text: object, language: str, candidates) -> Support:
+        """How well the text supports each of `candidates` (skill URIs), with the sentences
+        that do: the extraction's reading (lexicon, cues, negations, the worker's own
+        occupation), but dense matching against the candidates' labels only, so a skill is
+        judged on its own and not against the 14,000 others. No cut-off: the caller decides.
+        Also the occupations the text names (the worker's own jobs)."""
+        wanted = set(candidates)
+        if not wanted:
+            return Support([], [])
+        reading = self._read(
+            text,
+            language,
+            lambda v, model, cal, lang: self._dense_among(v, model, cal, lang, wanted),
+        )
+        hits = [h for h in reading.hits or [] if h.uri in wanted]
+        return Support(hits, [uri for uri, _, _ in reading.occupations])
+
+    def _read(self, text: object, language: str, dense_for) -> _Reading:
         clean = clean_input(text, self.max_chars, language)
         lang = clean.language if clean.language in ("en", "es", "pt") else "es"
         notes = list(clean.notes)
         segments, context = segment_with_context(clean.text, lang)
+        model = self.model_for(lang)
+        cal = CALIBRATION[model]
+        reading = _Reading(clean.language, clean.text, segments, notes, cal)
         if not segments:
             notes.append(
                 "no task statements found: describe what you did, e.g. "
                 "'I sold fruit at the market and kept the accounts'"
             )
-            return Extraction(clean.language, clean.text, [], [], [], notes, top)
-
-        model = self.model_for(lang)
+            return reading
         embedder = get_embedder(model)
-        cal = CALIBRATION[model]
         sentences, listed = dense_units(segments, context)
         vectors = embedder.embed_queries([s.text for s in sentences])
-        dense = self._dense(vectors, model, cal, max(DENSE_CANDIDATES, 3 * top), lang)
-        occupations, promoted = self._occupations(vectors, model, cal, lang)
+        dense = dense_for(vectors, model, cal, lang)
+        reading.occupations, promoted = self._occupations(vectors, model, cal, lang)
         matcher = self.matcher(lang if lang in ("en", "es") else "es")
         blocks = _blocked(clean.text, lang)
         mentions = dict(
@@ -296,10 +268,8 @@ class SkillEngine:
         dense += [{} for _ in listed]
         lexical = [dict(mentions.get(unit, {})) for unit in units]  # a whole sentence: none
         _read_behaviour(clean.text, lang, units, dense, lexical, blocks)
-        hits = self._combine(units, dense, lexical, promoted, cal)
-        if cutoff:
-            hits = [h for h in hits if h.score >= cal.cutoff]
-        return Extraction(clean.language, clean.text, segments, hits, occupations, notes, top)
+        reading.hits = self._combine(units, dense, lexical, promoted, cal)
+        return reading
 
     def _dense(
         self, vectors: np.ndarray, model: str, cal: Calibration, k: int, lang: str = "en"
@@ -321,6 +291,34 @@ class SkillEngine:
                     best[key] = value
             # Below `low` a match is no evidence, but it still orders the long tail that a
             # caller asking for 100 skills without a cut-off wants to see.
+            out.append(
+                {
+                    k: min(1.0, (v - cal.low) / span) if v > cal.low else TAIL * max(v, 0.0)
+                    for k, v in best.items()
+                }
+            )
+        return out
+
+    def _dense_among(
+        self, vectors: np.ndarray, model: str, cal: Calibration, lang: str, keys: set[str]
+    ) -> list[dict[str, float]]:
+        """`_dense` over the rows of `keys` only (every label, alternative and description
+        the index holds for them), exhaustively."""
+        index = self.index("skills", model)
+        allowed = index.rows_for(LOCAL_LABELS.get(lang, ()))
+        rows = [r for r in index.rows_of(keys) if allowed is None or allowed[r]]
+        if not rows:
+            return [{} for _ in vectors]
+        weights = np.array([field_weight(index.fields[r]) for r in rows], np.float32)
+        sims = (np.asarray(vectors, np.float32) @ index.reconstruct(rows).T) * weights
+        span = cal.high - cal.low
+        out: list[dict[str, float]] = []
+        for row_sims in sims:
+            best: dict[str, float] = {}
+            for value, row in zip(row_sims.tolist(), rows, strict=True):
+                key = index.keys[row]
+                if value > best.get(key, -1.0):
+                    best[key] = value
             out.append(
                 {
                     k: min(1.0, (v - cal.low) / span) if v > cal.low else TAIL * max(v, 0.0)

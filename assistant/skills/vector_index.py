@@ -49,6 +49,7 @@ class VectorIndex:
         self.fields = fields
         self.manifest = manifest
         self._masks: dict[tuple[str, ...], np.ndarray | None] = {}
+        self._rows_by_key: dict[str, list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -67,6 +68,20 @@ class VectorIndex:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         manifest = {**self.manifest, "count": len(rows), "subset_of": self.manifest.get("name")}
         return VectorIndex(index, [self.keys[i] for i in rows], [field] * len(rows), manifest)
+
+    def rows_of(self, keys: set[str]) -> list[int]:
+        """The rows stored for these keys (a key has one row per label, alternative label,
+        description or local label)."""
+        if self._rows_by_key is None:
+            by_key: dict[str, list[int]] = {}
+            for row, key in enumerate(self.keys):
+                by_key.setdefault(key, []).append(row)
+            self._rows_by_key = by_key
+        return [row for key in sorted(keys) for row in self._rows_by_key.get(key, ())]
+
+    def reconstruct(self, rows: list[int]) -> np.ndarray:
+        """The stored vectors of some rows (without copying the whole index)."""
+        return np.stack([self._index.reconstruct(int(r)) for r in rows]).astype(np.float32)
 
     def rows_for(self, languages: tuple[str, ...]) -> np.ndarray | None:
         """Which rows a text may match: the release's own labels and those of `languages`

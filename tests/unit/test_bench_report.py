@@ -3,7 +3,7 @@ surface only at the end of an hour-long `make bench`)."""
 
 from __future__ import annotations
 
-from assistant.bench import _markdown
+from assistant.bench.report import _markdown
 
 LEVEL = {"turns": 11, "seconds": 1.7, "turns_per_second": 6.4, "p50_ms": 92.0}
 
@@ -131,7 +131,7 @@ def test_plans_at_both_sizes_and_a_reused_nlu_measurement_are_said_so():
 
 
 def test_the_latency_picture_is_drawn(tmp_path):
-    from assistant.bench import _plot_latency
+    from assistant.bench.report import _plot_latency
 
     # GIVEN a result WHEN its latency picture is drawn THEN a PNG is written
     _plot_latency(result(), tmp_path / "latency.png")
@@ -181,8 +181,34 @@ def test_a_missing_job_ad_set_is_said_so():
 
 
 def test_the_skill_quality_picture_is_drawn(tmp_path):
-    from assistant.bench import _plot
+    from assistant.bench.report import _plot
 
     # GIVEN a result WHEN its quality picture is drawn THEN a PNG is written
     _plot(result()["skills_quality"], tmp_path / "skills.png")
     assert (tmp_path / "skills.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_gaps_are_reported_before_story_credit_and_now_on_the_test_part():
+    # GIVEN a gap evaluation with its baseline from the same run
+    metrics = {
+        "credit_recall": 0.44,
+        "credit_after_question": 0.72,
+        "named_credited": 0.13,
+        "credit_recall_essential": 0.43,
+        "wrong_top5": 0.16,
+        "top5_relevance": 1.0,
+        "named_in_top5": 0.27,
+        "plan_essential_share": 0.79,
+        "named_in_plan": 0.8,
+        "plans_without_offer": 0,
+    }
+    parts = {"per_part": {p: {"en": metrics, "es": metrics} for p in ("tune", "test")}}
+    before = {"per_part": {p: {"en": metrics | {"credit_recall": 0.42}} for p in ("test",)}}
+    before["per_part"]["test"]["es"] = metrics
+    r = result() | {"gaps_quality": parts | {"before": before}}
+    # WHEN the report is written THEN the section shows both columns per language
+    text = _markdown(r, "plot.png")
+    assert "## Gaps and plans (tests/data/gapset, test part; issue #21)" in text
+    assert "en before   en now" in text
+    row = next(line for line in text.splitlines() if line.startswith("credit_recall "))
+    assert row.split()[1:] == ["0.42", "0.44", "0.44", "0.44"]
