@@ -95,15 +95,9 @@ def gaps(
     for gap in report.gaps[:25]:
         typer.echo(
             f"  {gap.priority:.2f}  [{gap.kind}{' ' + gap.group if gap.group else ''}] "
-            f"{gap.label}{_tag(gap)}"
+            f"{gap.label}: {gap.reason_in(lang)}"
         )
     typer.echo(data["attribution"])
-
-
-def _tag(gap) -> str:
-    if gap.essential:
-        return ""
-    return " (in demand)" if "in demand" in gap.reason else " (optional)"
 
 
 def close_jobs(

@@ -93,7 +93,7 @@ CURRENCY_WORDS = [
     (r"\b(colones|crc)\b", "CRC"),
     (r"\b(lempiras?|hnl)\b", "HNL"),
 ]
-FREE_WORDS = r"\b(nada|gratis|cero|ningun|nothing|free|no money|sin dinero|no tengo dinero)\b"
+FREE_WORDS = r"\b(nada|gratis|cero|zero|ningun|nothing|free|no money|sin dinero|no tengo dinero)\b"
 CURRENCY_NAME = (
     r"(?:(?:mexican|colombian|chilean|argentin\w*|dominican)\s+)?(?:dolares?|dollars?|bucks|usd|"
     r"soles?|pen|quetzales?|gtq|reales?|reais|brl|euros?|eur|pesos?|mxn|cop|clp|ars|dop|"

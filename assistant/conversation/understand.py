@@ -99,6 +99,13 @@ def expected(state, text: str, intent: str) -> str | None:
         if UNSURE.search(t):
             return "ask_help"
         return "affirm" if AGREE.search(t) and not NEGATION.search(t) else None
+    if (
+        phase == Phase.CONSTRAINTS
+        and state.constraints.missing() == "budget"
+        and len(t.split()) <= 2
+        and parse.budget(text) is not None
+    ):
+        return "give_budget"  # "cero" answering "how much?" is an amount, never "start over"
     if intent in EXPLICIT:
         return None
     if phase == Phase.GOAL and state.goal_options:

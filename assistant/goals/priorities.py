@@ -65,6 +65,19 @@ REASONS = {
 }
 
 
+# The same reasons where the target is already named (the chat's list under "for <target>"),
+# so a line on a phone says why in a few words.
+SHORT = {
+    "essential": {"en": "essential", "es": "esencial"},
+    "optional": {"en": "optional for this job", "es": "opcional para este trabajo"},
+    "group_demand": {
+        "en": "{n} in 10 similar jobs need it",
+        "es": "lo necesitan {n} de cada 10 trabajos parecidos",
+    },
+    "demand": {"en": "in demand across many jobs", "es": "lo piden muchos trabajos"},
+}
+
+
 def tenths(share: float) -> int:
     return max(1, min(10, round(10 * share)))
 
@@ -160,15 +173,20 @@ def target_label(view, occupation: str, lang: str) -> str:
 
 
 def reasons(kind: str, view, occupation: str | None, **facts) -> dict[str, str]:
-    """The one-line reason in English and Spanish."""
+    """The one-line reason in English and Spanish (`en`, `es`), and without the target's
+    name (`en_short`, `es_short`)."""
     out = {}
     for lang in ("en", "es"):
         target = target_label(view, occupation, lang) if occupation else ""
-        text = REASONS[kind][lang].format(target=target, n=tenths(facts.get("share", 0)))
+        n = tenths(facts.get("share", 0))
+        text = REASONS[kind][lang].format(target=target, n=n)
+        short = SHORT[kind][lang].format(n=n)
         if kind == "essential":
+            extra = ""
             if facts.get("central", 0) >= CENTRAL:
-                text += REASONS["central"][lang].format(n=tenths(facts["central"]))
+                extra += REASONS["central"][lang].format(n=tenths(facts["central"]))
             if facts.get("learnable", 0) >= SHORT_COURSE:
-                text += REASONS["short_course"][lang]
-        out[lang] = text
+                extra += REASONS["short_course"][lang]
+            text, short = text + extra, short + extra
+        out[lang], out[f"{lang}_short"] = text, short
     return out

@@ -60,6 +60,7 @@ def localize_report(report, language: str) -> None:
     for gap in report.gaps:
         if gap.uri in wanted:
             gap.label = wanted[gap.uri][0].strip()
+        gap.reason = gap.reason_in(language)  # `reason` is what a reader of one language sees
     localize([report.occupation], language)
 
 

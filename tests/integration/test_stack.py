@@ -56,7 +56,14 @@ def test_web_app_occupations_and_gaps_api(stack):
         timeout=120,
     )
     assert found.status_code == 200
-    assert found.json()["occupations"][0]["label"] == "cashier"
+    # a Spanish title is answered in Spanish (lang "auto": the text's language), with the
+    # English label beside it
+    first = found.json()["occupations"][0]
+    assert (first["label"], first["label_en"], first["label_language"]) == (
+        "cajero/a",
+        "cashier",
+        "es",
+    )
     skills = httpx.post(
         stack.url("web") + "/api/v1/skills/extract",
         json={"text": "I ran the till and helped customers"},

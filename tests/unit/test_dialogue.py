@@ -103,11 +103,21 @@ class FakeServices:
                         "label_language": constraints.language,
                         "kind": "transversal",
                         "group": "T4",
+                        "reasons": {
+                            "es": "Es esencial para supervisor de tienda",
+                            "es_short": "esencial; se aprende en un curso corto",
+                            "en": "Essential for shop supervisor",
+                            "en_short": "essential; a short course can teach it",
+                        },
                     }
                 ],
             },
             "plan": {
                 "offers": [offer] if constraints.budget >= 10 else [],
+                "advice": None
+                if constraints.budget >= 10
+                else "El catálogo aún no tiene cursos para: liderar un equipo. Pregunta a una "
+                "orientadora o a un centro de formación reconocido.",
                 "totals": {
                     "cost": {"amount": 10, "currency": constraints.currency},
                     "hours": 8,
@@ -811,3 +821,107 @@ def test_a_bare_yes_asks_which():
     at_confirm(chat)
     assert "¿Cuál?" in chat.say("sí", "affirm")
     assert "preparar comidas" in chat.say("la 2", "select_number")
+
+
+def _to_the_plan(chat, budget: str) -> str:
+    chat.say("hola", "greet")
+    chat.say("sí, acepto", "affirm")
+    chat.say("Trabajé en la caja y enseñaba a las nuevas a usar la caja", "tell_experience")
+    chat.say("no, eso es todo", "deny")
+    chat.say("están bien", "affirm")
+    chat.say("quiero ser supervisor de tienda", "set_goal")
+    chat.say("la primera", "select_number")
+    chat.say(budget, "give_budget")
+    chat.say("5 horas por semana por 3 meses", "give_hours")
+    return chat.say("en línea", "choose_mode")
+
+
+def test_each_gap_in_the_chat_says_why_in_a_few_words(chat):
+    # GIVEN a worker who reaches the plan
+    reply = _to_the_plan(chat, "unos 50 dólares")
+    # THEN each gap is named with why it matters, without repeating the goal's name
+    assert "• lead a team: esencial; se aprende en un curso corto" in reply
+    assert "Es esencial para supervisor de tienda" not in reply
+
+
+def test_a_plan_with_no_course_says_whom_to_ask_about_what_is_missing(chat):
+    # GIVEN limits no course fits
+    reply = _to_the_plan(chat, "2 dólares")
+    # THEN the worker hears that no course fits, what the catalogue lacks and whom to ask
+    assert "No encontré cursos" in reply
+    assert "El catálogo aún no tiene cursos para: liderar un equipo" in reply
+    assert "orientadora" in reply
+
+
+# -- issue 23: the moves the dialogue makes in the middle of a turn (phases.py decides them) ----
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "listed"),
+    [
+        ("quiero ser cajero", "set_goal", "1. cajero 1"),
+        ("¿qué trabajos se parecen a lo mío?", "ask_close_jobs", "1. shop supervisor (40%)"),
+    ],
+)
+def test_a_goal_asked_for_at_the_review_confirms_it_and_lists_the_options_once(
+    chat, text, intent, listed
+):
+    # GIVEN the skills review WHEN the worker names a goal, or asks for close jobs, instead
+    # of confirming
+    at_review(chat)
+    reply = chat.say(text, intent)
+    # THEN the skills count as confirmed and the options are listed once, by the goal step
+    # (not listed again as a search's)
+    assert chat.state["reviewed"] is True and chat.state["phase"] == "goal"
+    assert reply.count(listed) == 1 and "Creo que es" not in reply
+
+
+def test_a_new_goal_named_at_the_plan_lists_its_options_once(chat):
+    # GIVEN a worker with a plan
+    to_constraints(chat)
+    for text, intent in [
+        ("20 dólares", "give_budget"),
+        ("4 horas a la semana", "give_hours"),
+        ("da igual", "choose_mode"),
+    ]:
+        chat.say(text, intent)
+    # WHEN they name another goal
+    reply = chat.say("quiero ser panadero", "change_goal")
+    # THEN the old goal and plan are gone and the new goal's options are listed, once
+    assert chat.state["phase"] == "goal" and chat.state["goal"] is None
+    assert chat.state["plan"] is None and reply.count("1. panadero 1") == 1
+
+
+def test_a_plan_step_without_a_goal_asks_for_one():
+    # GIVEN a stored conversation at the plan whose goal is missing (e.g. an older release's)
+    chat = Chat()
+    to_constraints(chat)
+    for text, intent in [
+        ("20 dólares", "give_budget"),
+        ("4 horas a la semana", "give_hours"),
+        ("da igual", "choose_mode"),
+    ]:
+        chat.say(text, intent)
+    chat.state = dict(chat.state, goal=None, plan=None)
+    # WHEN the worker asks for help there
+    reply = chat.say("ayuda", "ask_help")
+    # THEN the goal question follows, not a plan for no goal
+    assert chat.state["phase"] == "goal" and "¿Qué trabajo te gustaría" in reply
+    assert "Tu plan" not in reply
+
+
+@pytest.mark.parametrize("text", ["cero", "zero", "0"])
+def test_a_bare_zero_at_the_budget_question_is_a_budget_whatever_the_nlu_says(chat, text):
+    # GIVEN the budget question
+    chat.say("hola", "greet")
+    chat.say("sí, acepto", "affirm")
+    chat.say("Trabajé en la caja y enseñaba a las nuevas a usar la caja", "tell_experience")
+    chat.say("no, eso es todo", "deny")
+    chat.say("están bien", "affirm")
+    chat.say("quiero ser supervisor de tienda", "set_goal")
+    assert "¿Cuánto dinero" in chat.say("la primera", "select_number")
+    # WHEN the answer is a bare zero and Rasa reads "start over"
+    reply = chat.say(text, "start_over")
+    # THEN it is a budget of 0 and the next question comes, nothing is started again
+    assert chat.state["constraints"]["budget"] == 0
+    assert "¿Cuántas horas" in reply
