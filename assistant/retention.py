@@ -2,9 +2,9 @@
 
 It erases, for each inactive conversation, what "delete my data" erases (profile versions,
 plans, handoffs and notes, Rasa's tracker events), plus the tracker events of anonymous
-sessions (people who declined consent have no conversation row, only Rasa's events) and
-old chart images. Run it from cron (`assistant privacy purge`); the web app also runs it
-every few hours while it is up.
+sessions (people who declined consent have no conversation row, only Rasa's events), the
+unconsented dialogue states whose chat session ended, and old chart images. Run it from cron
+(`assistant privacy purge`); the web app also runs it every few hours while it is up.
 """
 
 from __future__ import annotations
@@ -61,8 +61,12 @@ def purge_inactive(
             result["rasa_events"] += delete_rasa_events(session, stale)
     if not dry_run:  # resume-code tries are kept only while they can lock anyone out
         from assistant.access.codes import purge
+        from assistant.profiles.state_store import purge_expired
 
         result["code_attempts"] = purge(session, older_than_days=min(days, 30))
+        # unconsented dialogue states outlive their chat session only until the next one
+        # starts; the job removes them even when nobody chats any more
+        result["anonymous_states"] = purge_expired(session, now)
     return result
 
 

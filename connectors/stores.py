@@ -8,6 +8,9 @@ duplicating events. Here both steps are one Lua script each, atomic in Redis.
 
 PuenteSQLTrackerStore: Rasa's SQL tracker store with connections checked before use, so that
 after the database comes back the first turn does not fail on a dead pooled connection.
+
+Building the lock store also registers connectors/action_payload.py's hook: action_converse is
+sent the events of the turn, not of the whole chat session.
 """
 
 from __future__ import annotations
@@ -70,6 +73,12 @@ return #kept
 
 class PuenteLockStore(LockStore):
     def __init__(self, endpoint_config: Any = None) -> None:
+        # Rasa builds its lock store once, at start, whatever else endpoints.yml holds: the
+        # place to add the hook that sends action_converse the turn, not the whole session
+        # (connectors/action_payload.py)
+        from connectors import action_payload
+
+        action_payload.register()
         url = (getattr(endpoint_config, "url", None) or "").strip()
         self.red = None
         self._memory: InMemoryLockStore | None = None

@@ -1,5 +1,6 @@
-"""The conversation's state: kept in a Rasa slot between turns (so an anonymous session works
-without our database) and, once the worker consents, saved with their profile and plan."""
+"""The conversation's state between turns: in Puente's tables, versioned (an unconsented
+worker's only while the chat session lasts; a consenting worker's with their profile and
+plan), never in Rasa's tracker (assistant/profiles/state_store.py, docs/conversation.md)."""
 
 from __future__ import annotations
 

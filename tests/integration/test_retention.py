@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import inspect, select, text
 
-from assistant.db.conversation_models import Conversation
+from assistant.db.conversation_models import AnonymousState, Conversation
 from assistant.db.session import session_scope
 from assistant.profiles import repository as repo
+from assistant.profiles import state_store
 from assistant.retention import purge_charts, purge_inactive
 
 EVENTS = """CREATE TABLE IF NOT EXISTS events (
@@ -44,6 +45,16 @@ def test_inactive_conversations_and_anonymous_sessions_go_recent_ones_stay(esco_
         _event(session, "ret-anon", now - timedelta(days=300))
         _event(session, "ret-anon", now - timedelta(days=299))
         old_code, new_code = old.resume_code, new.resume_code
+        # AND an unconsented dialogue state whose chat session ended an hour ago
+        stored = state_store.save_anonymous(
+            session,
+            "ret-anon-state",
+            {"phase": "experiences"},
+            state_store.load(session, "ret-anon-state"),
+        )
+        assert stored.table == "anonymous"
+        row = session.get(AnonymousState, repo.sender_hash("ret-anon-state"))
+        row.updated_at = now - state_store.ANONYMOUS_TTL - timedelta(hours=1)
 
     # WHEN a dry run counts, then the job runs with 180 days
     with session_scope() as session:
@@ -59,6 +70,9 @@ def test_inactive_conversations_and_anonymous_sessions_go_recent_ones_stay(esco_
         senders = set(session.execute(text("SELECT DISTINCT sender_id FROM events")).scalars())
     assert old_code not in codes and new_code in codes
     assert {"ret-old", "ret-anon"}.isdisjoint(senders) and "ret-new" in senders
+    assert done["anonymous_states"] >= 1
+    with session_scope() as session:
+        assert session.get(AnonymousState, repo.sender_hash("ret-anon-state")) is None
 
 
 def test_zero_days_keeps_everything(esco_db):
