@@ -8,8 +8,6 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from assistant.skills.cues.finder import DATA_DIR, LANGUAGES, CueFinder
 from assistant.skills.cues.patterns import CueFileError, norm, read_cue_file
 from assistant.skills.cues.scope import Scopes, Token
 from assistant.skills.evaluate import DEVSET_DIR
+from tests.esco_release import EscoRelease, esco_release
 
 SKILL = "http://data.europa.eu/esco/skill/"
 WORK_IN_TEAMS = SKILL + "60c78287-22eb-4103-9c8c-28deaa460da0"
@@ -55,41 +54,8 @@ COMMON_DIGITAL = {
 
 
 # -- the ESCO release the settings name -----------------------------------------------------------
-@dataclass(frozen=True)
-class Esco:
-    skills: dict[str, str]  # uri -> preferred label, stripped
-    transversal: dict[str, str]
-    digital: frozenset[str]
-
-
-@cache
-def esco() -> Esco:
-    from assistant.config import get_settings
-    from assistant.errors import TaxonomyImportError
-    from assistant.taxonomy.esco_files import open_release
-
-    esco_dir = get_settings().esco_dir
-    try:
-        release = open_release(esco_dir)
-        skills = {r["conceptUri"]: r["preferredLabel"].strip() for r in release.rows("skills")}
-        transversal = {
-            r["conceptUri"]: r["preferredLabel"].strip()
-            for r in release.rows("transversalSkillsCollection")
-        }
-        digital = {
-            r["conceptUri"]
-            for name in ("digitalSkillsCollection", "digCompSkillsCollection")
-            for r in release.rows(name)
-        }
-    except TaxonomyImportError as exc:
-        problem = str(exc)
-    else:
-        return Esco(skills, transversal, frozenset(digital))
-    pytest.fail(
-        f"The cue coverage tests need the ESCO v1.1.1 CSV release at {esco_dir} "
-        f"(set PUENTE_ESCO_DIR to the folder that holds it): {problem}",
-        pytrace=False,
-    )
+def esco() -> EscoRelease:
+    return esco_release("The cue coverage tests")
 
 
 def cue_file(lang: str):
@@ -147,7 +113,7 @@ def test_every_cue_uri_is_an_esco_skill_with_the_label_written(lang):
             assert uri in skills, f"cues_{lang}.txt:{cue.line}: {uri} is not in ESCO"
         if not cue.block:
             # AND a cue section's label is that skill's preferred label
-            assert skills[cue.uris[0]] == cue.label, f"cues_{lang}.txt:{cue.line}"
+            assert skills[cue.uris[0]].strip() == cue.label, f"cues_{lang}.txt:{cue.line}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

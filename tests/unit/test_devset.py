@@ -16,11 +16,11 @@ import json
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pytest
+
+from tests.esco_release import EscoRelease, esco_release
 
 DEVSET_DIR = Path(__file__).resolve().parent.parent / "data" / "devset"
 SKILLS_FILE = DEVSET_DIR / "skills.jsonl"
@@ -55,41 +55,8 @@ OCCUPATION_ID = re.compile(r"^occ-(es|en|pt)-\d{3}$")
 COUNTS_START, COUNTS_END = "<!-- counts:start -->", "<!-- counts:end -->"
 
 
-@dataclass(frozen=True)
-class Esco:
-    skills: dict[str, str]  # uri -> preferredLabel, exactly as in the CSV
-    occupations: dict[str, str]
-    transversal: frozenset[str]
-    digital: frozenset[str]  # digitalSkillsCollection and digCompSkillsCollection
-
-
-@cache
-def load_esco() -> Esco:
-    """The ESCO release named by the settings; a clear failure if it cannot be read."""
-    from assistant.config import get_settings
-    from assistant.errors import TaxonomyImportError
-    from assistant.taxonomy.esco_files import open_release
-
-    esco_dir = get_settings().esco_dir
-    try:
-        release = open_release(esco_dir)
-        skills = {r["conceptUri"]: r["preferredLabel"] for r in release.rows("skills")}
-        occupations = {r["conceptUri"]: r["preferredLabel"] for r in release.rows("occupations")}
-        transversal = {r["conceptUri"] for r in release.rows("transversalSkillsCollection")}
-        digital = {
-            r["conceptUri"]
-            for name in ("digitalSkillsCollection", "digCompSkillsCollection")
-            for r in release.rows(name)
-        }
-    except TaxonomyImportError as exc:
-        problem = str(exc)
-    else:
-        return Esco(skills, occupations, frozenset(transversal), frozenset(digital))
-    pytest.fail(
-        f"The devset validator needs the ESCO v1.1.1 CSV release at {esco_dir} "
-        f"(set PUENTE_ESCO_DIR to another folder): {problem}",
-        pytrace=False,
-    )
+def load_esco() -> EscoRelease:
+    return esco_release("The devset validator's tests")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -146,7 +113,7 @@ def occupation_items() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def esco() -> Esco:
+def esco() -> EscoRelease:
     return load_esco()
 
 
@@ -259,7 +226,7 @@ def test_readme_lists_the_valid_sectors_and_current_counts(statements, occupatio
     )
 
 
-def counts_markdown(statements: list[dict], occupation_items: list[dict], esco: Esco) -> str:
+def counts_markdown(statements: list[dict], occupation_items: list[dict], esco: EscoRelease) -> str:
     """The README's counts section: sizes, sector x language table, transversal and digital
     statements, and the tune/test split."""
     from assistant.skills.evaluate import part_of

@@ -11,9 +11,8 @@ from collections import Counter
 
 import pytest
 
-from assistant.config import get_settings
-from assistant.taxonomy.esco_files import open_release
 from tests.conftest import ROOT
+from tests.esco_release import EscoRelease, esco_release
 
 GAPSET = ROOT / "tests/data/gapset/cases.jsonl"
 DEVSET = ROOT / "tests/data/devset"
@@ -38,14 +37,8 @@ def cases() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def esco() -> dict:
-    release = open_release(get_settings().esco_dir)
-    skills = {r["conceptUri"]: r["preferredLabel"] for r in release.rows("skills")}
-    occupations = {r["conceptUri"]: r["preferredLabel"] for r in release.rows("occupations")}
-    linked: dict[str, dict[str, str]] = {}
-    for r in release.rows("occupationSkillRelations"):
-        linked.setdefault(r["occupationUri"], {})[r["skillUri"]] = r["relationType"]
-    return {"skills": skills, "occupations": occupations, "linked": linked}
+def esco() -> EscoRelease:
+    return esco_release("The gap set's tests")
 
 
 def _sentences(text: str) -> list[str]:
@@ -69,16 +62,16 @@ def test_every_uri_exists_with_its_exact_label(cases, esco):
     for case in cases:
         target = case["target"]
         # GIVEN a case, THEN its target is an ESCO occupation named by its preferred label
-        assert esco["occupations"].get(target["uri"]) == target["label"], case["id"]
+        assert esco.occupations.get(target["uri"]) == target["label"], case["id"]
         for item in case["credit"] + case["gaps"]:
             # AND every skill is an ESCO skill named by its preferred label
-            assert esco["skills"].get(item["uri"]) == item["label"], (case["id"], item)
+            assert esco.skills.get(item["uri"]) == item["label"], (case["id"], item)
 
 
 def test_credit_and_gaps_are_the_targets_own_skills(cases, esco):
     essential_gaps = total_gaps = 0
     for case in cases:
-        linked = esco["linked"][case["target"]["uri"]]
+        linked = esco.linked[case["target"]["uri"]]
         credit = [s["uri"] for s in case["credit"]]
         gaps = [s["uri"] for s in case["gaps"]]
         # THEN what a counsellor credits is a skill ESCO links to the target
