@@ -66,9 +66,9 @@ def engine(esco_db):
 def demo_catalogue(engine):
     """The demo catalogue imported (and tagged) into the test database. Modules that empty
     the catalogue (test_catalogue.py) run before the modules that use this."""
+    from assistant.bootstrap.setup_steps import DEMO_CATALOGUE
     from assistant.catalogue.service import import_file
     from assistant.db.session import session_scope
-    from assistant.services.runtime import DEMO_CATALOGUE
 
     with session_scope() as session:
         import_file(session, DEMO_CATALOGUE, engine, source="demo")

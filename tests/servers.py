@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from assistant.services.runtime import procfile_commands
+from assistant.bootstrap.processes import procfile_commands
 from tests.conftest import ROOT, free_port
 
 
@@ -107,7 +107,7 @@ def web_command(port: int) -> list[str]:
 
 
 def make_stack(settings, model: Path, logs: Path) -> Stack:
-    from assistant.services.runtime import process_environment
+    from assistant.bootstrap.processes import process_environment
 
     ports = {"rasa": free_port(), "action": free_port(), "web": free_port()}
     env = {**os.environ, **process_environment(settings, model, ports)}

@@ -12,7 +12,7 @@ from assistant.config import PROJECT_ROOT
 
 def setup(no_train: bool = typer.Option(False, "--no-train", help="Skip the Rasa model")) -> None:
     """Migrate, import ESCO, build indexes and train Rasa, each only if needed."""
-    from assistant.services.runtime import setup_all
+    from assistant.bootstrap.setup_steps import setup_all
 
     model = setup_all(train=not no_train)
     if model:
@@ -23,8 +23,9 @@ def run() -> None:
     """Build what is missing, then run Rasa, the action server and the web app (Ctrl-C stops)."""
     from honcho.manager import Manager
 
+    from assistant.bootstrap.processes import process_environment
+    from assistant.bootstrap.setup_steps import setup_all
     from assistant.config import get_settings
-    from assistant.services.runtime import process_environment, setup_all
 
     settings = get_settings()
     settings.require_secrets()  # before anything is built: fail closed, naming the variable
@@ -53,7 +54,8 @@ def bench(
     ),
 ) -> None:
     """Measure quality, speed and footprint; write docs/benchmarks.md and var/bench/latest.json."""
-    from assistant.bench import run_bench, write_report
+    from assistant.bench.report import write_report
+    from assistant.bench.run import run_bench
 
     latest, report = write_report(run_bench(fresh_nlu))
     typer.echo(f"wrote {latest} and {report}")

@@ -2,19 +2,18 @@
 erasing it after a confirmation step with counts. Audited with who, when, which conversation
 and how many records; never the data. Erasing is for administrators; a counsellor may erase
 only with a written reason (REASON_MIN to REASON_MAX characters), which goes to the audit
-entry and to the administrators' audit page. The routes are the console router's own
-(imported by pages.py once that router exists)."""
+entry and to the administrators' audit page."""
 
 from __future__ import annotations
 
 import json
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from assistant import privacy
 from assistant.console import auth
-from assistant.console.pages import form, page, router, signed_in_case
+from assistant.console.common import form, page, signed_in_case
 from assistant.db.conversation_models import Conversation
 from assistant.db.session import session_scope
 
@@ -55,42 +54,6 @@ def _signed_in_person(session, request: Request, handoff_id: int, data: dict | N
     return user, row, conv
 
 
-@router.post("/c/{handoff_id}/privacy/export")
-async def privacy_export(request: Request, handoff_id: int) -> Response:
-    """ "What we know about this person", as a JSON download (privacy.export by the
-    conversation's code). The audit entry keeps who, when, which conversation and how many
-    records; never the data."""
-    data = await form(request)
-    with session_scope() as session:
-        found = _signed_in_person(session, request, handoff_id, data)
-        if isinstance(found, Response):
-            return found
-        user, _, conv = found
-        exported = privacy.export(session, conv.resume_code)
-        if exported is None:
-            return Response("not found", status_code=404)
-        counts = {
-            "profile_versions": len(exported["profile_versions"]),
-            "plans": len(exported["plans"]),
-            "handoffs": len(exported["handoffs"]),
-            "rasa_events": exported["rasa_events"],
-        }
-        auth.audit(
-            session,
-            user.id,
-            "data_exported",
-            str(handoff_id),
-            {"conversation": conv.id, "counts": counts},
-        )
-    body = json.dumps(exported, ensure_ascii=False, indent=2)
-    filename = f"puente-datos-{conv.resume_code}.json"
-    return Response(
-        body,
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 def _confirm_page(session, user, row, handoff_id: int, conv, status: int = 200, **values):
     counts = privacy.counts(session, conv, privacy.rasa_senders(session, conv.sender_hash))
     return page(
@@ -108,102 +71,137 @@ def _confirm_page(session, user, row, handoff_id: int, conv, status: int = 200, 
     )
 
 
-@router.get("/c/{handoff_id}/privacy/erase")
-def erase_confirm(request: Request, handoff_id: int) -> Response:
-    """The confirmation step: what would be deleted, counted (and, for a counsellor who is
-    not an administrator, the reason they must give)."""
-    with session_scope() as session:
-        found = _signed_in_person(session, request, handoff_id)
-        if isinstance(found, Response):
-            return found
-        user, row, conv = found
-        return _confirm_page(session, user, row, handoff_id, conv)
+def register(router: APIRouter) -> None:
+    """Adds the privacy pages (export, erase, links, chart) to the console's router."""
 
-
-@router.post("/c/{handoff_id}/privacy/erase")
-async def erase(request: Request, handoff_id: int) -> Response:
-    """Delete everything stored for the person (privacy.erase) and show the counts. A
-    counsellor without a valid reason gets the confirmation page again (400), saying what is
-    missing; nothing is erased, and the refusal is audited."""
-    data = await form(request)
-    with session_scope() as session:
-        found = _signed_in_person(session, request, handoff_id, data)
-        if isinstance(found, Response):
-            return found
-        user, row, conv = found
-        reason = (data.get("reason") or "").strip()
-        problem = reason_problem(reason, required=user.role != "admin")
-        if problem:
+    @router.post("/c/{handoff_id}/privacy/export")
+    async def privacy_export(request: Request, handoff_id: int) -> Response:
+        """ "What we know about this person", as a JSON download (privacy.export by the
+        conversation's code). The audit entry keeps who, when, which conversation and how many
+        records; never the data."""
+        data = await form(request)
+        with session_scope() as session:
+            found = _signed_in_person(session, request, handoff_id, data)
+            if isinstance(found, Response):
+                return found
+            user, _, conv = found
+            exported = privacy.export(session, conv.resume_code)
+            if exported is None:
+                return Response("not found", status_code=404)
+            counts = {
+                "profile_versions": len(exported["profile_versions"]),
+                "plans": len(exported["plans"]),
+                "handoffs": len(exported["handoffs"]),
+                "rasa_events": exported["rasa_events"],
+            }
             auth.audit(
                 session,
                 user.id,
-                "erase_refused",
+                "data_exported",
                 str(handoff_id),
-                {"conversation": conv.id, "missing": problem, "chars": len(reason)},
+                {"conversation": conv.id, "counts": counts},
             )
-            return _confirm_page(
-                session,
-                user,
-                row,
-                handoff_id,
-                conv,
-                status=400,
-                error=REASON_PROBLEMS[problem],
-                reason=reason[: REASON_MAX + 100],
-            )
-        result = privacy.erase(session, conv.resume_code)
-        if result is None:
-            return Response("not found", status_code=404)
-        detail = {
-            "conversation": conv.id,
-            "before": result["before"],
-            "after": result["after"],
-            "role": user.role,
-        }
-        if reason:
-            detail["reason"] = reason
-        auth.audit(session, user.id, "data_erased", str(handoff_id), detail)
-        return page("erased.html", user=user, csrf=row.csrf, result=result)
-
-
-@router.post("/c/{handoff_id}/privacy/revoke-links")
-async def revoke_links(request: Request, handoff_id: int) -> Response:
-    """Switch off every link to the person's summary and export (e.g. one was shared by
-    mistake); the person gets a new one at the end of their next plan. Audited."""
-    from fastapi.responses import RedirectResponse
-
-    from assistant.access import links
-
-    data = await form(request)
-    with session_scope() as session:
-        found = _signed_in_person(session, request, handoff_id, data)
-        if isinstance(found, Response):
-            return found
-        user, _, conv = found
-        revoked = links.revoke_all(session, conv.id)
-        auth.audit(
-            session,
-            user.id,
-            "links_revoked",
-            str(handoff_id),
-            {"conversation": conv.id, "n": revoked},
+        body = json.dumps(exported, ensure_ascii=False, indent=2)
+        filename = f"puente-datos-{conv.resume_code}.json"
+        return Response(
+            body,
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-    return RedirectResponse(f"/console/c/{handoff_id}?revoked={revoked}", status_code=303)
 
+    @router.get("/c/{handoff_id}/privacy/erase")
+    def erase_confirm(request: Request, handoff_id: int) -> Response:
+        """The confirmation step: what would be deleted, counted (and, for a counsellor who is
+        not an administrator, the reason they must give)."""
+        with session_scope() as session:
+            found = _signed_in_person(session, request, handoff_id)
+            if isinstance(found, Response):
+                return found
+            user, row, conv = found
+            return _confirm_page(session, user, row, handoff_id, conv)
 
-@router.get("/c/{handoff_id}/chart.png")
-def chart(request: Request, handoff_id: int) -> Response:
-    """The person's gap chart, for the counsellor (links opened by tokens are the worker's)."""
-    from assistant.services.plans import chart as draw
+    @router.post("/c/{handoff_id}/privacy/erase")
+    async def erase(request: Request, handoff_id: int) -> Response:
+        """Delete everything stored for the person (privacy.erase) and show the counts. A
+        counsellor without a valid reason gets the confirmation page again (400), saying what is
+        missing; nothing is erased, and the refusal is audited."""
+        data = await form(request)
+        with session_scope() as session:
+            found = _signed_in_person(session, request, handoff_id, data)
+            if isinstance(found, Response):
+                return found
+            user, row, conv = found
+            reason = (data.get("reason") or "").strip()
+            problem = reason_problem(reason, required=user.role != "admin")
+            if problem:
+                auth.audit(
+                    session,
+                    user.id,
+                    "erase_refused",
+                    str(handoff_id),
+                    {"conversation": conv.id, "missing": problem, "chars": len(reason)},
+                )
+                return _confirm_page(
+                    session,
+                    user,
+                    row,
+                    handoff_id,
+                    conv,
+                    status=400,
+                    error=REASON_PROBLEMS[problem],
+                    reason=reason[: REASON_MAX + 100],
+                )
+            result = privacy.erase(session, conv.resume_code)
+            if result is None:
+                return Response("not found", status_code=404)
+            detail = {
+                "conversation": conv.id,
+                "before": result["before"],
+                "after": result["after"],
+                "role": user.role,
+            }
+            if reason:
+                detail["reason"] = reason
+            auth.audit(session, user.id, "data_erased", str(handoff_id), detail)
+            return page("erased.html", user=user, csrf=row.csrf, result=result)
 
-    with session_scope() as session:
-        found = _signed_in_person(session, request, handoff_id)
-        if isinstance(found, Response):
-            return found
-        state = found[2].state or {}
-        language = found[2].language
-    gaps = state.get("gaps")
-    if not gaps:
-        return Response("no gaps yet", status_code=404)
-    png = draw({**gaps, "occupation": state.get("goal")}, "png", language)
-    return Response(png, media_type="image/png")
+    @router.post("/c/{handoff_id}/privacy/revoke-links")
+    async def revoke_links(request: Request, handoff_id: int) -> Response:
+        """Switch off every link to the person's summary and export (e.g. one was shared by
+        mistake); the person gets a new one at the end of their next plan. Audited."""
+        from fastapi.responses import RedirectResponse
+
+        from assistant.access import links
+
+        data = await form(request)
+        with session_scope() as session:
+            found = _signed_in_person(session, request, handoff_id, data)
+            if isinstance(found, Response):
+                return found
+            user, _, conv = found
+            revoked = links.revoke_all(session, conv.id)
+            auth.audit(
+                session,
+                user.id,
+                "links_revoked",
+                str(handoff_id),
+                {"conversation": conv.id, "n": revoked},
+            )
+        return RedirectResponse(f"/console/c/{handoff_id}?revoked={revoked}", status_code=303)
+
+    @router.get("/c/{handoff_id}/chart.png")
+    def chart(request: Request, handoff_id: int) -> Response:
+        """The person's gap chart, for the counsellor (links opened by tokens are the worker's)."""
+        from assistant.services.plans import chart as draw
+
+        with session_scope() as session:
+            found = _signed_in_person(session, request, handoff_id)
+            if isinstance(found, Response):
+                return found
+            state = found[2].state or {}
+            language = found[2].language
+        gaps = state.get("gaps")
+        if not gaps:
+            return Response("no gaps yet", status_code=404)
+        png = draw({**gaps, "occupation": state.get("goal")}, "png", language)
+        return Response(png, media_type="image/png")

@@ -3,7 +3,8 @@
 `Dialogue.handle` reads the user's turn (intent, entities, text), answers digressions that
 work anywhere (why, details, language, help, start over, a person, delete my data, come back
 with a code), lets the current phase act on the turn (`steps`), asks `next_phase` where to go
-and then asks that phase's question. It never imports Rasa; the action is a thin adapter.
+and then asks that phase's question. Every phase it sets comes from a pure function of
+`phases.py` (tested on every case there). It never imports Rasa; the action is a thin adapter.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from datetime import UTC, datetime
 
 from assistant.conversation import parse, steps, understand
 from assistant.conversation.locale import currency_of, currency_of_place
-from assistant.conversation.phases import CONSTRAINT_INTENTS, Phase, next_phase
+from assistant.conversation.phases import (
+    CONSTRAINT_INTENTS,
+    GOAL_INTENTS,
+    Phase,
+    next_phase,
+    phase_to_ask,
+    working_phase,
+)
 from assistant.conversation.ports import DialogueServices
 from assistant.conversation.state import ConversationState
 from assistant.conversation.texts import NOTICE_VERSION, PHASE_WORDS, Message, button, say
@@ -133,7 +141,7 @@ class Dialogue:
     def _welcome(self, state: ConversationState, turn: Turn, intent: str) -> list[Message]:
         if intent == "tell_experience" or len(turn.text.split()) >= 6:
             state.pending_text = turn.text  # told before consent: used once they answer
-        state.phase = Phase.CONSENT
+        state.phase = next_phase(state.facts(), intent)  # the privacy question, always
         return [Message(say("welcome", state.language)), self._consent_question(state)]
 
     def _consent_question(self, state: ConversationState, key: str = "privacy") -> Message:
@@ -299,15 +307,15 @@ class Dialogue:
         if phase == Phase.SKILLS_REVIEW:
             if intent in ("set_goal", "ask_close_jobs"):
                 steps.review_turn(state, "affirm", text, turn.entities)
-                state.phase = Phase.GOAL
+                state.phase = working_phase(state.facts(), intent)
                 return steps.goal_turn(state, intent, text, turn.entities, self.services)
             return steps.review_turn(state, intent, text, turn.entities)
-        if phase == Phase.GOAL or intent in ("change_goal", "set_goal", "ask_close_jobs"):
+        if phase == Phase.GOAL or intent in GOAL_INTENTS:
             if intent == "change_goal":
                 state.goal, state.goal_options, state.plan = None, [], None
                 if len(steps.goal_title(text, turn.entities).split()) < 1 or intent_only(text):
                     return []
-            state.phase = Phase.GOAL
+            state.phase = working_phase(state.facts(), intent)
             return steps.goal_turn(state, intent, text, turn.entities, self.services)
         if phase == Phase.PLAN and intent == "deny":
             return [Message(say("plan_empty", lang).split(". ", 1)[-1])]
@@ -340,11 +348,11 @@ class Dialogue:
             question = steps.constraint_question(state)
             if question:
                 return [question]
-            state.phase = Phase.PLAN
-            return self._prompt(state, Phase.PLAN)
+            state.phase = phase_to_ask(state.facts(phase))  # nothing left to ask: the plan
+            return self._prompt(state, state.phase)
         if phase == Phase.PLAN:
-            if state.goal is None:
-                state.phase = Phase.GOAL
+            state.phase = phase_to_ask(state.facts(phase))
+            if state.phase == Phase.GOAL:  # no goal any more: asked for, not searched again
                 return [steps.goal_prompt(state)]
             return steps.present_plan(state, self.services)
         if phase == Phase.WRAP_UP:

@@ -1,8 +1,11 @@
-"""The phases of a conversation and the one pure function that decides the next.
+"""The phases of a conversation and the pure functions that decide them.
 
-The dialogue first applies what the user's turn means inside the current phase (an experience
-is recorded, a goal is picked, a budget is noted), then asks `next_phase` where to go, given
-the facts after that turn. Nothing here touches Rasa, the engine or the database.
+The dialogue first applies what the user's turn means inside the phase whose work it is
+(`working_phase`: a goal named at the review or later is the goal step's), then asks
+`next_phase` where to go, given the facts after that turn, and asks that phase's question
+(`phase_to_ask`: a phase with nothing left to ask hands over). The dialogue assigns the phase
+only from these functions (tests/unit/test_phases.py checks its source). Nothing here touches
+Rasa, the engine or the database.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ IN_PLACE = frozenset(
     }
 )
 CONSTRAINT_INTENTS = frozenset({"give_budget", "give_hours", "choose_mode"})
+# Intents whose work is the goal step's: naming a goal, changing it, or asking for close jobs.
+GOAL_INTENTS = frozenset({"set_goal", "change_goal", "ask_close_jobs"})
 
 
 @dataclass(frozen=True)
@@ -121,3 +126,25 @@ def _forward(f: Facts, intent: str) -> Phase:
             return Phase.PLAN
         return Phase.WRAP_UP if f.has_plan else progress_phase(f)
     return progress_phase(f)
+
+
+def working_phase(f: Facts, intent: str) -> Phase:
+    """The phase whose work the turn does, before `next_phase` moves on from it: a goal named
+    or changed, or close jobs asked for, is searched by the goal step wherever it is said,
+    except at the privacy question (answered first) and among the experiences (noted there,
+    searched once the skills are reviewed)."""
+    if intent in GOAL_INTENTS and f.phase not in (Phase.CONSENT, Phase.EXPERIENCES):
+        return Phase.GOAL
+    return f.phase
+
+
+def phase_to_ask(f: Facts) -> Phase:
+    """The phase whose question is asked when `f.phase` is about to ask its own: the
+    constraints step with nothing left to ask (constraints and the goal's skill check settled)
+    hands over to the plan, and a plan with no goal to the goal step; the others ask their own.
+    One step at a time, since each phase's question may change the facts (the skill check)."""
+    if f.phase == Phase.CONSTRAINTS and f.constraints_complete:
+        return Phase.PLAN
+    if f.phase == Phase.PLAN and not f.has_goal:
+        return Phase.GOAL
+    return f.phase

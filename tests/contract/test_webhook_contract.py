@@ -16,8 +16,8 @@ PROJECT = ROOT / "tests" / "contract" / "project"
 
 @pytest.fixture(scope="module")
 def stack(esco_db, tmp_root):
+    from assistant.bootstrap.rasa_model import ensure_rasa_model
     from assistant.config import get_settings
-    from assistant.services.runtime import ensure_rasa_model
 
     settings = get_settings()
     model = ensure_rasa_model(

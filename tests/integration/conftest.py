@@ -51,8 +51,8 @@ def twilio_api():
 
 @pytest.fixture(scope="session")
 def stack(esco_db, demo_catalogue, tmp_root, graph_api, twilio_api):
+    from assistant.bootstrap.rasa_model import ensure_rasa_model
     from assistant.config import get_settings
-    from assistant.services.runtime import ensure_rasa_model
 
     settings = get_settings()
     model = ensure_rasa_model(settings)
@@ -151,8 +151,8 @@ def production(tmp_root, graph_api):
     servers)."""
     import psycopg
 
+    from assistant.bootstrap.rasa_model import ensure_rasa_model
     from assistant.config import get_settings
-    from assistant.services.runtime import ensure_rasa_model
     from tests.conftest import free_port
     from tests.tcp_proxy import TcpProxy
 

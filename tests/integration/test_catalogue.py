@@ -221,6 +221,6 @@ def test_a_changed_skill_engine_re_tags_an_unchanged_feed(clean_catalogue, engin
 
 def _demo_offers() -> int:
     """How many offers the demo catalogue holds (one JSON object per line)."""
-    from assistant.services.runtime import DEMO_CATALOGUE
+    from assistant.bootstrap.setup_steps import DEMO_CATALOGUE
 
     return sum(1 for line in DEMO_CATALOGUE.read_text().splitlines() if line.strip())

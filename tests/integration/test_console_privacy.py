@@ -13,7 +13,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select
 
-from assistant.console import pages
+from assistant.console import case_pages, pages
+from assistant.console.routes import console_router
 from assistant.db.console_models import AuditEntry, Handoff
 from assistant.db.session import session_scope
 from assistant.profiles import repository as repo
@@ -66,7 +67,7 @@ def console_app() -> FastAPI:
 
     upgrade()
     app = FastAPI()
-    app.include_router(pages.router)
+    app.include_router(console_router())
     return app
 
 
@@ -186,7 +187,7 @@ def quiet_rasa(monkeypatch):
 
 
 def post_routes() -> list[APIRoute]:
-    return [r for r in pages.router.routes if isinstance(r, APIRoute) and "POST" in r.methods]
+    return [r for r in console_router().routes if isinstance(r, APIRoute) and "POST" in r.methods]
 
 
 def case_for(action: str | None, sender: str, walker: int, other: int) -> int:
@@ -209,7 +210,7 @@ def requests_for(
     params = set(re.findall(r"{(\w+)}", route.path))
     unknown = params - {"handoff_id", "action", "case"}
     assert not unknown, f"{route.path}: teach this test the parameter(s) {unknown}"
-    actions = pages.ACTIONS if "action" in params else (None,)
+    actions = case_pages.ACTIONS if "action" in params else (None,)
     out = []
     for n, action in enumerate(actions):
         path = route.path
@@ -238,7 +239,7 @@ def test_every_console_post_route_writes_an_audit_entry(console_app, quiet_rasa)
     assert {"/console/login", "/console/logout", "/console/c/{handoff_id}/{action}"} <= paths
     assert "/console/c/{handoff_id}/privacy/erase" in paths
     assert "/console/c/{handoff_id}/privacy/export" in paths
-    assert "takeover" in pages.ACTIONS
+    assert "takeover" in case_pages.ACTIONS
     email = new_account("audit-walk@example.org")
     walker = counsellor_id(email)
     other = counsellor_id(new_account("audit-walk-other@example.org"))
@@ -262,7 +263,7 @@ def test_every_console_post_route_writes_an_audit_entry(console_app, quiet_rasa)
             if action:  # a case action is done, and audited under its own name
                 assert {"takeover": "taken_over"}.get(action, action) in newest_actions(before)
             walked += 1
-    assert walked >= len(routes) + len(pages.ACTIONS) - 1
+    assert walked >= len(routes) + len(case_pages.ACTIONS) - 1
     assert {"pause", "send", "resume"} <= set(quiet_rasa)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
-from assistant.console import pages, wording
+from assistant.console import wording
+from assistant.console.routes import console_router
 from assistant.services import rasa_api
 from tests.integration.test_console_privacy import a_person
 from tests.integration.test_console_store import client_for, new_account, sign_in
@@ -29,7 +30,7 @@ def desk():
 
     upgrade()
     app = FastAPI()
-    app.include_router(pages.router)
+    app.include_router(console_router())
     client = client_for(app, "203.0.113.120")
     assert sign_in(client, new_account("reading-desk@example.org")).status_code == 303
     return client

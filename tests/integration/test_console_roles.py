@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from assistant.cases import handoffs
-from assistant.console import pages
+from assistant.console.routes import console_router
 from assistant.db.console_models import AuditEntry, Counsellor, Handoff
 from assistant.db.session import session_scope
 from assistant.profiles import repository as repo
@@ -33,7 +33,7 @@ def console_app() -> FastAPI:
 
     upgrade()
     app = FastAPI()
-    app.include_router(pages.router)
+    app.include_router(console_router())
     return app
 
 

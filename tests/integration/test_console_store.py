@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from assistant.cases import handoffs
 from assistant.config import Settings
-from assistant.console import auth, pages
+from assistant.console import auth, common, pages
+from assistant.console.routes import console_router
 from assistant.db.console_models import AuditEntry, CounsellorSession
 from assistant.db.session import session_scope
 from assistant.profiles import repository as repo
@@ -88,7 +89,7 @@ def console_db():
 @pytest.fixture(scope="module")
 def console_app(console_db) -> FastAPI:
     app = FastAPI()
-    app.include_router(pages.router)
+    app.include_router(console_router())
     return app
 
 
@@ -188,7 +189,7 @@ def test_the_session_cookie_flags_in_production_and_development(
         rasa_jwt_secret="a real secret",
         widget_jwt_secret="a real secret",
     )
-    monkeypatch.setattr(pages, "get_settings", lambda: settings)
+    monkeypatch.setattr(common, "get_settings", lambda: settings)
     email = new_account(f"cookie-{environment}-{secure}@example.org")
     # WHEN a counsellor signs in
     response = sign_in(client_for(console_app, f"203.0.113.{20 + secure}"), email)

@@ -292,8 +292,8 @@ def test_the_web_app_refuses_to_start_without_secrets_naming_the_variable():
 
 
 def test_the_action_server_and_rasa_refuse_to_start_on_a_weak_secret(tmp_root):
+    from assistant.bootstrap.rasa_model import ensure_rasa_model
     from assistant.config import get_settings
-    from assistant.services.runtime import ensure_rasa_model
 
     # WHEN the action server starts with PUENTE_ENVIRONMENT unset and no secrets
     action = subprocess.run(
@@ -306,7 +306,7 @@ def test_the_action_server_and_rasa_refuse_to_start_on_a_weak_secret(tmp_root):
     )
     # THEN it exits non-zero, naming the variable
     assert action.returncode != 0 and "PUENTE_RASA_JWT_SECRET is not set" in action.stderr
-    from assistant.services.runtime import process_environment
+    from assistant.bootstrap.processes import process_environment
 
     settings = get_settings()
     model = ensure_rasa_model(settings)

@@ -32,7 +32,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from assistant.bench_load import SCRIPT
+from assistant.bench.load import SCRIPT
 from assistant.db.session import session_scope
 from assistant.profiles import state_store
 from tests.integration.conftest import PRODUCTION_PER_IP, WHATSAPP

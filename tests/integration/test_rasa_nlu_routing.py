@@ -53,8 +53,8 @@ def test_there_are_at_least_forty_nlu_stories_in_both_languages():
 
 
 def test_every_nlu_story_is_understood_and_routed(tmp_path):
+    from assistant.bootstrap.rasa_model import ensure_rasa_model
     from assistant.config import get_settings
-    from assistant.services.runtime import ensure_rasa_model
 
     model = ensure_rasa_model(get_settings())
     out = subprocess.run(

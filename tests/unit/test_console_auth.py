@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from assistant.config import Settings
 from assistant.console import auth
-from assistant.console.pages import cookie_options
+from assistant.console.common import cookie_options
 from assistant.db.console_models import AuditEntry, Counsellor, CounsellorSession, LoginFailure
 from assistant.db.session import session_scope
 

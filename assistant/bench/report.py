@@ -1,145 +1,15 @@
-"""`assistant bench` / `make bench`: quality, speed and footprint, side by side with baselines.
-
-Writes var/bench/latest.json (machine-readable) and docs/benchmarks.md (tables and a plot).
-Sections not built yet say so instead of being left out.
-"""
+"""The bench's report: var/bench/latest.json (the result as it is) and docs/benchmarks.md
+(tables against the targets, and two plots), from the result `assistant.bench.run` returns.
+Sections not built yet say so instead of being left out."""
 
 from __future__ import annotations
 
 import json
-import platform
-import resource
-import tempfile
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from assistant.config import PROJECT_ROOT, get_settings
-
-LATENCY_TEXTS = {
-    "en-1": "I fixed bikes for my neighbours.",
-    "en-5": "I worked at a supermarket for two years. I ran the till and did the closing. "
-    "I showed the new girls how to use the scanner. I also stocked shelves and checked expiry "
-    "dates. On weekends I posted offers on the shop's Facebook page.",
-    "es-1": "Arreglaba bicicletas para mis vecinos.",
-    "es-5": "Trabajé dos años en un almacén. Atendía la caja y hacía el cierre del día. Les "
-    "enseñaba a las nuevas a usar el lector. También reponía mercadería y revisaba fechas de "
-    "vencimiento. Los fines de semana subía las ofertas a la página de Facebook.",
-}
-
-
-def _percentiles(samples: list[float]) -> dict:
-    return {
-        "p50_ms": round(float(np.percentile(samples, 50)), 1),
-        "p95_ms": round(float(np.percentile(samples, 95)), 1),
-        "n": len(samples),
-    }
-
-
-def skill_latency(engine, repeats: int = 100) -> dict:
-    out = {}
-    for name, text in LATENCY_TEXTS.items():
-        for _ in range(3):
-            engine.extract(text)
-        samples = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            engine.extract(text)
-            samples.append((time.perf_counter() - started) * 1000)
-        out[name] = _percentiles(samples)
-    return out
-
-
-def esco_import_seconds() -> float:
-    from assistant.db.migrate import upgrade
-    from assistant.db.session import session_scope
-    from assistant.taxonomy.importer import import_esco
-
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        started = time.perf_counter()
-        with session_scope(url) as session:
-            import_esco(session, get_settings().esco_dir, progress=lambda *_: None)
-        return round(time.perf_counter() - started, 1)
-
-
-def index_builds() -> dict:
-    out = {}
-    for manifest in sorted(get_settings().index_dir.glob("*/manifest.json")):
-        data = json.loads(manifest.read_text())
-        out[manifest.parent.name] = {"vectors": data["count"], "seconds": data["build_seconds"]}
-    return out
-
-
-def run_bench(fresh_nlu: bool = False) -> dict:
-    from assistant.bench_load import rest_turns
-    from assistant.bench_more import nlu_cross_validation, plan_latency
-    from assistant.services.skills import get_occupation_search, get_skill_engine
-    from assistant.skills.quality_report import (
-        occupations_quality,
-        skills_jobads,
-        skills_quality,
-    )
-
-    started = time.perf_counter()
-    sections: dict[str, float] = {}
-
-    def timed(name: str, measure):
-        began = time.perf_counter()
-        value = measure()
-        sections[name] = round(time.perf_counter() - began, 1)
-        print(f"bench: {name} done in {sections[name]} s", flush=True)
-        return value
-
-    engine = get_skill_engine()
-    engine.warm_up()
-    search = get_occupation_search()
-    result = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": _cpus()},
-        "skills_quality": timed("skills_quality", lambda: skills_quality(engine)),
-        "skills_jobads": timed("skills_jobads", lambda: skills_jobads(engine)),
-        "occupations_quality": timed(
-            "occupations_quality", lambda: occupations_quality(search, engine)
-        ),
-        "skill_latency": timed("skill_latency", lambda: skill_latency(engine)),
-        "builds": timed(
-            "builds",
-            lambda: {"esco_import_seconds": esco_import_seconds(), "indexes": index_builds()},
-        ),
-        "peak_rss_mb": {
-            "bench_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        },
-        "plans": timed("plans", lambda: [plan_latency(offers=n) for n in (300, 5000)]),
-        "rest": timed("rest", rest_turns),
-        "rasa_training": rasa_training(),
-        "nlu": timed(
-            "nlu",
-            lambda: nlu_cross_validation(cache_dir=get_settings().cache_dir, fresh=fresh_nlu),
-        ),
-    }
-    result["section_seconds"] = sections
-    result["seconds"] = round(time.perf_counter() - started, 1)
-    return result
-
-
-def rasa_training() -> dict:
-    """The served model's training time, recorded when it was trained (not repeated here)."""
-    from assistant.services.runtime import ensure_rasa_model, training_record
-
-    record = training_record(ensure_rasa_model())
-    if not record.exists():
-        return {"train_seconds": None, "note": "model trained before training times were kept"}
-    return json.loads(record.read_text())
-
-
-def _cpus() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0))
 
 
 def write_report(result: dict, root: Path = PROJECT_ROOT) -> tuple[Path, Path]:
@@ -218,7 +88,7 @@ def _plot_latency(r: dict, path: Path) -> None:
 
 
 def _markdown(r: dict, plot_name: str) -> str:
-    from assistant.bench_load import SCRIPT
+    from assistant.bench.load import SCRIPT
     from assistant.skills.quality_report import quality_lines
 
     lines = [
@@ -264,6 +134,7 @@ def _markdown(r: dict, plot_name: str) -> str:
             for p in _as_list(r["plans"])
         ],
         "",
+        *_gap_lines(r),
         "## NLU (Rasa, intent classification, cross-validation)",
         "",
         _nlu_provenance(r["nlu"]),
@@ -315,6 +186,25 @@ def _markdown(r: dict, plot_name: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _gap_lines(r: dict) -> list[str]:
+    """Gaps and plans on the gap set's frozen test part, before story credit and now."""
+    from assistant.evaluation.gaps import table
+
+    if "gaps_quality" not in r:
+        return []
+    return [
+        "## Gaps and plans (tests/data/gapset, test part; issue #21)",
+        "",
+        "Targets per language: credit recall ≥ 0.80, wrong top-5 ≤ 0.05, top-5 relevance "
+        "≥ 0.80, plan coverage on essential target skills ≥ 0.60 (docs/plans.md).",
+        "",
+        "```",
+        table(r["gaps_quality"], "test"),
+        "```",
+        "",
+    ]
 
 
 def _as_list(plans) -> list[dict]:

@@ -2,8 +2,9 @@
 every turn measured (latency, CPU per process, bytes Rasa sent the action server, stored
 tracker and state sizes), and the scripts the load levels use (the first 40 turns of it).
 
-`python -m assistant.bench_long long` runs it alone (var/bench/long-es.json);
-`python -m assistant.bench_long load` runs the load levels alone (var/bench/load.json).
+`python -m assistant.bench.long_conversation long` runs it alone (var/bench/long-es.json);
+`python -m assistant.bench.long_conversation load` runs the load levels alone
+(var/bench/load.json).
 """
 
 from __future__ import annotations
@@ -150,14 +151,14 @@ def long_script(lang: str, turns: int = LONG_TURNS) -> list[str]:
     return script[:turns]
 
 
-def long_conversation(lang: str = "es", turns: int = LONG_TURNS, turn_events: bool = False) -> dict:
+def long_conversation(lang: str = "es", turns: int = LONG_TURNS) -> dict:
     """One conversation of `turns` turns through the real servers, every turn measured: its
     latency, the CPU each process spent on it, the bytes Rasa sent the action server, and how
     much the stored tracker and the stored state grew. The early and late windows are the same
     ten messages (PROBE_WINDOWS), compared side by side."""
     import httpx
 
-    from assistant.bench_load import cpu_seconds, serving
+    from assistant.bench.serving import cpu_seconds, serving
     from assistant.config import get_settings
 
     settings = get_settings()
@@ -165,7 +166,7 @@ def long_conversation(lang: str = "es", turns: int = LONG_TURNS, turn_events: bo
     conversation = f"rest:{sender}"
     rows: list[dict] = []
     with (
-        serving(settings, turn_events) as (running, ports),
+        serving(settings) as (running, ports),
         httpx.Client(timeout=300) as client,
     ):
         rasa = f"http://127.0.0.1:{ports['rasa']}/webhooks/rest/webhook"
@@ -200,7 +201,6 @@ def long_conversation(lang: str = "es", turns: int = LONG_TURNS, turn_events: bo
     return {
         "lang": lang,
         "turns": turns,
-        "turn_events_only": turn_events,
         "summary": summarise_long(rows),
         "per_turn": rows,
     }
@@ -275,30 +275,25 @@ def summarise_long(rows: list[dict]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m assistant.bench_long long [--turns N] [--lang es|en]`: the long
-    conversation alone (var/bench/long-<lang>.json); `load [--turns N]`: the load levels with
-    conversations of N turns (var/bench/load.json)."""
+    """`python -m assistant.bench.long_conversation long [--turns N] [--lang es|en]`: the
+    long conversation alone (var/bench/long-<lang>.json); `load [--turns N]`: the load levels
+    with conversations of N turns (var/bench/load.json)."""
     import argparse
 
-    from assistant.bench_load import rest_turns
+    from assistant.bench.load import rest_turns
     from assistant.config import get_settings
 
-    parser = argparse.ArgumentParser(prog="python -m assistant.bench_long")
+    parser = argparse.ArgumentParser(prog="python -m assistant.bench.long_conversation")
     parser.add_argument("only", choices=("long", "load"))
     parser.add_argument("--turns", type=int, default=None)
     parser.add_argument("--lang", choices=("es", "en"), default="es")
     parser.add_argument("--levels", default="1,10,50", help="load: users at once, per level")
-    parser.add_argument(
-        "--turn-events",
-        action="store_true",
-        help="start Rasa with connectors/action_payload.py's hook (the turn's events only)",
-    )
     args = parser.parse_args(argv)
     out = get_settings().var_dir / "bench"
     out.mkdir(parents=True, exist_ok=True)
     if args.only == "long":
-        result = long_conversation(args.lang, args.turns or LONG_TURNS, args.turn_events)
-        path = out / f"long-{args.lang}{'-turn-events' if args.turn_events else ''}.json"
+        result = long_conversation(args.lang, args.turns or LONG_TURNS)
+        path = out / f"long-{args.lang}.json"
     else:
         levels = tuple(int(n) for n in args.levels.split(","))
         result = rest_turns(levels, turns=args.turns or 40)

@@ -1,24 +1,18 @@
-"""Whole turns through the REST channel with the real servers: Rasa and the action server
-started on free ports (on the configured database: SQLite by default, PostgreSQL and Redis
-when DATABASE_URL and REDIS_URL say so), then 1, 10 and 50 users holding conversations of 40
-turns at once (the start of the long conversation, assistant/bench_long.py). Reports latency
-percentiles, throughput, errors and each process's peak memory (VmHWM)."""
+"""Whole turns through the REST channel with the real servers (`assistant.bench.serving`):
+1, 10 and 50 users holding conversations of 40 turns at once (the start of the long
+conversation, `assistant.bench.long_conversation`), first sending each message the moment a
+reply arrives, then paced like a person. Reports latency percentiles, throughput, errors, the
+CPU per turn of each process and each process's peak memory (VmHWM)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import socket
 import statistics
-import subprocess
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-from assistant.config import PROJECT_ROOT, get_settings
+from assistant.bench.serving import cpu_seconds, peak_rss_mb, serving
+from assistant.config import get_settings
 
 APOLOGIES = ("algo falló de mi lado", "something went wrong on my side", "no puedo guardar")
 SCRIPT = {
@@ -51,32 +45,6 @@ SCRIPT = {
         "/affirm",
     ],
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def peak_rss_mb(pid: int) -> float | None:
-    """The process's peak resident memory (VmHWM), in MB."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time the process has used so far."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 THINK_SECONDS = (1.0, 3.0)  # a quick typist's pause between a reply and the next message
@@ -165,8 +133,8 @@ async def run_users(
 
 def rest_turns(levels: tuple[int, ...] = (1, 10, 50), turns: int = 40) -> dict:
     """The load levels, each user holding a conversation of `turns` turns (both languages:
-    the first `turns` of the long conversation, assistant/bench_long.py)."""
-    from assistant.bench_long import long_script
+    the first `turns` of the long conversation, assistant/bench/long_conversation.py)."""
+    from assistant.bench.long_conversation import long_script
 
     settings = get_settings()
     scripts = {lang: long_script(lang, turns) for lang in ("es", "en")}
@@ -193,81 +161,3 @@ def rest_turns(levels: tuple[int, ...] = (1, 10, 50), turns: int = 40) -> dict:
         "levels": results,
         "peak_rss_mb": rss,
     }
-
-
-# Rasa started with connectors/action_payload.py's hook registered (action_converse is sent the
-# turn's events only), for measuring it while the served configuration does not load it.
-WITH_TURN_EVENTS = (
-    "import sys; import connectors.action_payload as p; p.register(); "
-    "from rasa.__main__ import main; sys.argv[0] = 'rasa'; main()"
-)
-
-
-@contextlib.contextmanager
-def serving(
-    settings, turn_events: bool = False
-) -> Iterator[tuple[dict[str, subprocess.Popen], dict[str, int]]]:
-    """Rasa, the action server and the web app on free ports, as `make run` starts them (on
-    the configured database); stopped on the way out."""
-    from assistant.services.runtime import (
-        ensure_rasa_model,
-        process_environment,
-        procfile_commands,
-    )
-
-    model = ensure_rasa_model(settings)
-    ports = {"rasa": _free_port(), "action": _free_port(), "web": _free_port()}
-    env = {
-        **os.environ,
-        **process_environment(settings, model, ports),
-        "PUENTE_HOST": "127.0.0.1",
-        "PUENTE_TRUSTED_PROXIES": "127.0.0.1",
-        "PUENTE_RATE_PER_SENDER": "0",
-    }
-    logs = Path(tempfile.mkdtemp(prefix="puente-bench-"))
-    commands = procfile_commands(env)  # as `make run` starts them
-    procs = {"action": commands["actions"], "rasa": commands["rasa"], "web": commands["web"]}
-    if turn_events:
-        procs["rasa"] = [
-            str(PROJECT_ROOT / ".venv-rasa/bin/python"),
-            "-c",
-            WITH_TURN_EVENTS,
-            *procs["rasa"][1:],
-        ]
-    running = {
-        name: subprocess.Popen(
-            cmd,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=(logs / f"{name}.log").open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        for name, cmd in procs.items()
-    }
-    try:
-        _wait(f"http://127.0.0.1:{ports['action']}/health", running["action"])
-        _wait(f"http://127.0.0.1:{ports['rasa']}/webhooks/ops/health", running["rasa"])
-        _wait(f"http://127.0.0.1:{ports['web']}/healthz", running["web"])
-        yield running, ports
-    finally:
-        for proc in running.values():
-            os.killpg(proc.pid, 15)
-        for proc in running.values():
-            proc.wait(timeout=30)
-
-
-def _wait(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url}: the process exited ({proc.returncode})")
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready after {timeout} s")

@@ -1,0 +1,65 @@
+"""The setup steps `assistant setup` (and `make run`, `make test`) runs, each cheap when its
+inputs are unchanged: schema, ESCO tables and labels, indexes, the demo catalogue and its
+offer index, and the Rasa model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from assistant.bootstrap.rasa_model import ensure_rasa_model
+from assistant.config import PROJECT_ROOT, Settings, get_settings
+
+
+def setup_all(train: bool = True) -> Path | None:
+    """Build whatever is missing; cheap when nothing changed."""
+    from assistant.db.migrate import upgrade
+    from assistant.db.session import session_scope
+    from assistant.services.skills import build_indexes
+    from assistant.taxonomy.importer import import_esco
+    from assistant.taxonomy.labels import configured_label_dirs, import_labels
+
+    settings = get_settings()
+    upgrade()
+    with session_scope() as session:
+        result = import_esco(session, settings.esco_dir)
+    print(
+        f"ESCO v{result.version}: {'up to date' if result.skipped else 'imported'}", file=sys.stderr
+    )
+    with session_scope() as session:  # every language's labels (PUENTE_ESCO_LABELS_DIRS)
+        sets = import_labels(session, configured_label_dirs(settings.esco_labels_dirs))
+    print(
+        "ESCO labels: "
+        + ", ".join(
+            f"{s.source} ({s.language}) {'up to date' if s.skipped else 'imported'}" for s in sets
+        ),
+        file=sys.stderr,
+    )
+    from assistant.progress import progress_bar
+
+    build_indexes(progress_bar)
+    setup_demo_catalogue(settings, progress_bar)
+    return ensure_rasa_model(settings) if train else None
+
+
+DEMO_CATALOGUE = PROJECT_ROOT / "catalogue_index" / "sources" / "demo_catalogue.jsonl"
+
+
+def setup_demo_catalogue(settings: Settings, progress_factory=None) -> None:
+    """Import (and tag) the demo catalogue when it is missing or changed; index the offers."""
+    from assistant.catalogue.service import import_file, offer_index
+    from assistant.db.session import session_scope
+    from assistant.services.skills import get_skill_engine
+
+    with session_scope() as session:
+        outcome = import_file(
+            session, DEMO_CATALOGUE, get_skill_engine(), source="demo", only_if_changed=True
+        )
+    print(
+        f"demo catalogue: {'up to date' if outcome.skipped else 'imported'} "
+        f"({outcome.counts.get('valid', 0)} offers)",
+        file=sys.stderr,
+    )
+    with session_scope() as session:
+        progress = progress_factory("offers index") if progress_factory else None
+        offer_index(session, settings.index_dir, settings.cache_dir, progress)
