@@ -43,6 +43,7 @@ class Candidate:
     portable: bool
     url: str | None
     covers: dict[str, float] = field(default_factory=dict)  # gap uri -> strength
+    skills: frozenset[str] = frozenset()  # every skill the offer teaches (its tags)
     fits: bool = True
     why_not: str = ""
 
@@ -186,6 +187,7 @@ def find_candidates(
             if cand.fits:
                 seen["reachable"].update(cand.covers)
     kept = prune([c for c in cands.values() if c.fits], gaps, per_gap)
+    _add_taught_skills(session, kept)
     pathways: dict[str, list[Candidate]] = {}
     wanted = {c.pathway_id for c in cands.values() if c.pathway_id}
     if wanted:
@@ -199,6 +201,21 @@ def find_candidates(
         for members in pathways.values():
             members.sort(key=lambda c: (c.pathway_order or 99, c.id))
     return kept, pathways
+
+
+def _add_taught_skills(session: Session, cands: list[Candidate]) -> None:
+    """Each kept offer's whole set of skills, so a plan can tell a course made for the goal
+    from one made for another job that shares a skill with it."""
+    by_id = {c.id: set() for c in cands}
+    ids = list(by_id)
+    for chunk in range(0, len(ids), 500):
+        stmt = select(CatalogueOfferSkill.offer_id, CatalogueOfferSkill.skill_uri).where(
+            CatalogueOfferSkill.offer_id.in_(ids[chunk : chunk + 500])
+        )
+        for offer_id, skill_uri in session.execute(stmt):
+            by_id[offer_id].add(skill_uri)
+    for cand in cands:
+        cand.skills = frozenset(by_id[cand.id])
 
 
 def prune(fitting: list[Candidate], gaps, per_gap: int = PER_GAP) -> list[Candidate]:

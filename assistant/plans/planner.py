@@ -23,6 +23,10 @@ from assistant.skills.engine import ESCO_ATTRIBUTION
 
 ALTERNATIVE_SHARE = 0.7  # cheapest/fastest keep at least 70% of the best plan's coverage
 MAX_GAPS = 60
+# A course whose skills are mostly for another job: kept only when it covers this many of the
+# target's essential gaps, or when at least this share of what it teaches is the target's.
+OTHER_JOB_COVERS = 2
+ON_TARGET_SHARE = 0.35
 
 WORDS = {
     "en": {
@@ -179,13 +183,25 @@ def _pathway(pathways: dict[str, list[Candidate]], weights, gaps, constraints) -
 def _aimed_at_goal(cands: list[Candidate], view, target: str) -> list[Candidate]:
     """The courses a plan for a target may hold: each must teach one of the target's
     essential skills (optional and generic gaps then come along with it); only when no course
-    reaches any of them, one of its optional skills will do."""
+    reaches any of them, one of its optional skills will do. A course made for another job
+    (few of what it teaches belongs to the target) is kept only when it covers several of
+    the target's essential gaps: a beauty-salon course is no plan for a shop supervisor
+    because both list "apply company policies"."""
     essential = set(view.essential.get(target, ()))
-    for wanted in (essential, essential | set(view.optional.get(target, ()))):
-        kept = [c for c in cands if wanted.intersection(c.covers)]
+    linked = essential | set(view.optional.get(target, ()))
+    for wanted in (essential, linked):
+        kept = [
+            c for c in cands if wanted.intersection(c.covers) and _for_goal(c, linked, essential)
+        ]
         if kept:
             return kept
     return []
+
+
+def _for_goal(cand: Candidate, linked: set[str], essential: set[str]) -> bool:
+    if not cand.skills or len(essential.intersection(cand.covers)) >= OTHER_JOB_COVERS:
+        return True
+    return len(cand.skills & linked) / len(cand.skills) >= ON_TARGET_SHARE
 
 
 def build_plan(session: Session, analyser, report: GapReport, constraints: PlanConstraints) -> dict:

@@ -99,6 +99,9 @@ def test_cashier_gets_leadership_and_budgeting_for_shop_supervisor(results):
     covered, titles = _covered(result["plan"]), _titles(result["plan"])
     assert "supervis" in titles[covered["manage staff"]]  # a course for (new) supervisors
     assert "presupuesto" in titles[covered["manage budgets"]]  # budgets and expenses
+    # AND no course made for another job that merely shares a skill (it once proposed a
+    # beauty-salon course for "apply company policies")
+    assert not any("belleza" in t or "logístic" in t for t in titles.values()), titles
     _check_limits(result["plan"], constraints)
 
 
