@@ -64,8 +64,8 @@ def engine(esco_db):
 
 @pytest.fixture(scope="session")
 def demo_catalogue(engine):
-    """The demo catalogue imported (and tagged) into the test database. Modules that empty
-    the catalogue (test_catalogue.py) run before the modules that use this."""
+    """The demo catalogue imported (and tagged) into the test database. test_catalogue.py,
+    which empties the catalogue, puts it back when it is done."""
     from assistant.bootstrap.setup_steps import DEMO_CATALOGUE
     from assistant.catalogue.service import import_file
     from assistant.db.session import session_scope

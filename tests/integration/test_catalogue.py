@@ -28,6 +28,21 @@ SOURCES = ROOT / "catalogue_index" / "sources"
 EXAMPLES = SOURCES / "examples"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def demo_catalogue_restored(esco_db, engine):
+    """These tests empty the catalogue: afterwards the demo catalogue is back, so the modules
+    that rely on it (conftest's `demo_catalogue`, the server stack) find it whatever order the
+    session runs the modules in."""
+    yield
+    from assistant.bootstrap.setup_steps import DEMO_CATALOGUE
+
+    with session_scope() as session:
+        for model in (CatalogueOfferSkill, CatalogueOffer, CatalogueImport):
+            session.execute(delete(model))
+    with session_scope() as session:
+        import_file(session, DEMO_CATALOGUE, engine, source="demo")
+
+
 @pytest.fixture()
 def clean_catalogue(esco_db):
     with session_scope() as session:
