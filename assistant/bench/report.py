@@ -150,12 +150,16 @@ def _markdown(r: dict, plot_name: str) -> str:
         "## Whole turns through the REST channel (real Rasa, action server and web app)",
         "",
         f"Database: {r['rest']['database']}, lock store: {r['rest']['lock_store']}; each user "
-        f"holds a complete {len(SCRIPT['es'])}-turn conversation (consent, an experience, "
-        "skills review, goal, constraints, plan, wrap-up). Targets: p95 ≤ 300 ms at 10 users, "
-        "no errors at 50. Two load models: *at once* — every user sends the next message the "
-        "moment a reply arrives, so `users` requests are always in flight (a stress test); "
-        "*paced* — every user first pauses 1-3 s (seeded), a quick typist. CPU per turn is what "
-        "each server process used, divided by the turns.",
+        f"holds a complete {r['rest'].get('conversation_turns') or len(SCRIPT['es'])}-turn "
+        "conversation (consent, experiences, skills review, goal, constraints, plan, wrap-up). "
+        "Targets: p95 ≤ 300 ms at 10 users, no errors at 50. Two load models: *at once* — every "
+        "user sends the next message the moment a reply arrives, so `users` requests are always "
+        "in flight (a stress test); *paced* — every user first pauses 1-3 s (seeded), a quick "
+        "typist. CPU per turn is what each server process used, divided by the turns. Load "
+        "conditions: the per-sender rate limit is off (PUENTE_RATE_PER_SENDER=0: one simulated "
+        "user types faster than a person), and each user comes from its own address, given as "
+        "X-Forwarded-For by 127.0.0.1 as a trusted proxy (so the per-address limit counts users, "
+        "not the bench machine).",
         "",
         "| load | users | turns | p50 | p95 | p99 | turns/s | errors | CPU per turn |",
         "|---|---|---|---|---|---|---|---|---|",

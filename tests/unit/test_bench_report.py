@@ -69,6 +69,7 @@ def result() -> dict:
         "rest": {
             "database": "sqlite",
             "lock_store": "memory",
+            "conversation_turns": 40,
             "levels": [
                 {
                     "users": n,
@@ -212,3 +213,11 @@ def test_gaps_are_reported_before_story_credit_and_now_on_the_test_part():
     assert "en before   en now" in text
     row = next(line for line in text.splitlines() if line.startswith("credit_recall "))
     assert row.split()[1:] == ["0.42", "0.44", "0.44", "0.44"]
+
+
+def test_the_load_section_states_its_conditions():
+    # GIVEN a load result WHEN reported THEN the conversation length and the switched-off
+    # per-sender limit are said, not left for the reader to guess
+    text = _markdown(result(), "plot.png")
+    assert "complete 40-turn conversation" in text
+    assert "PUENTE_RATE_PER_SENDER=0" in text and "X-Forwarded-For" in text
