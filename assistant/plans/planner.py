@@ -155,6 +155,7 @@ def _summary(sel: Selection, gaps, weights, constraints, rivals=None) -> dict:
             "coverage": round(sel.value / total_weight, 3),
         },
         "solver": sel.method,
+        "optimality_gap": None if sel.optimality_gap is None else round(sel.optimality_gap, 4),
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.plans.candidates import Candidate
 
@@ -35,6 +35,18 @@ class Selection:
     credited: dict[str, str]  # gap uri -> offer id
     value: int  # stage-1 objective (milli-units)
     method: str
+    # CP-SAT's proven upper bound on the stage-1 objective, when it ran: how far from optimal
+    # a plan may be, said rather than assumed (`optimality_gap`)
+    bound: int | None = None
+
+    @property
+    def optimality_gap(self) -> float | None:
+        """(bound - value) / bound: 0 for a plan proved optimal; None when unknown."""
+        if self.bound is None:
+            return None
+        if self.bound <= 0:
+            return 0.0
+        return max(0.0, (self.bound - self.value) / self.bound)
 
 
 def _value(weights: dict[str, float], cand: Candidate, gap: str) -> int:
@@ -83,7 +95,7 @@ def solve(
     if exact.method == "cp-sat optimal":
         return exact
     if goal == "quality":
-        return exact if exact.value >= greedy.value else greedy
+        return exact if exact.value >= greedy.value else replace(greedy, bound=exact.bound)
     return min((exact, greedy), key=lambda sel: (sel.value < (min_value or 0), _spent(sel, goal)))
 
 
@@ -138,10 +150,12 @@ def _solve_cp_sat(cands, weights, limits, goal, min_value, hint) -> Selection | 
     cost = sum(_cents(c) * x[c.id] for c in cands)
     hours = sum(_tenths(c) * x[c.id] for c in cands)
     quality = sum(c.quality_score * x[c.id] for c in cands)
+    bound = None
     if goal == "quality":
         model.Maximize(coverage)
         if not run():
             return None
+        bound = round(solver.BestObjectiveBound())
         model.Add(coverage >= round(solver.ObjectiveValue()))
         # then quality, then cost and hours (a dollar and an hour weigh about the same)
         model.Maximize(quality * 10_000 - cost * 10 - hours * 10)
@@ -157,7 +171,8 @@ def _solve_cp_sat(cands, weights, limits, goal, min_value, hint) -> Selection | 
         return None
     chosen = drop_redundant([c for c in cands if solver.Value(x[c.id])], weights)
     value, credited = coverage_of(chosen, weights)
-    return Selection(chosen, credited, value, "cp-sat optimal" if optimal else "cp-sat feasible")
+    method = "cp-sat optimal" if optimal else "cp-sat feasible"
+    return Selection(chosen, credited, value, method, bound if bound is None else max(bound, value))
 
 
 def drop_redundant(chosen: list[Candidate], weights: dict[str, float]) -> list[Candidate]:

@@ -63,6 +63,7 @@ def result() -> dict:
                 "p50_ms": 320,
                 "p95_ms": 570,
                 "solver": ["cp-sat"],
+                "optimality_gap_max": 0.0123 if n == 5000 else 0.0,
             }
             for n in (300, 5000)
         ],
@@ -221,3 +222,9 @@ def test_the_load_section_states_its_conditions():
     text = _markdown(result(), "plot.png")
     assert "complete 40-turn conversation" in text
     assert "PUENTE_RATE_PER_SENDER=0" in text and "X-Forwarded-For" in text
+
+
+def test_plans_report_how_far_from_optimal_they_may_be():
+    text = _markdown(result(), "plot.png")
+    assert "optimality gap at most 1.2% of the bound" in text
+    assert "optimality gap at most 0.0% of the bound" in text

@@ -102,6 +102,9 @@ def test_exact_plan_is_optimal_against_brute_force(instance):
             best = max(best, coverage_of(list(combo), weights)[0])
     assert sel.value == best
     assert sel.method == "cp-sat optimal"
+    # AND the plan says how far from optimal it is: proved, so nothing
+    if sel.chosen:
+        assert sel.optimality_gap == 0.0
 
 
 @settings(max_examples=60, deadline=None)
@@ -226,3 +229,13 @@ def test_core_gaps_without_courses_are_named_with_advice():
     text = advice(core, "es")
     assert "B" in text and "C" in text and "orientador" in text
     assert advice({"covered": [], "no_offer": [], "out_of_reach": []}, "en") is None
+
+
+def test_the_optimality_gap_is_the_distance_from_the_proven_bound():
+    from assistant.plans.solver import Selection
+
+    # GIVEN plans with and without a bound from CP-SAT
+    # THEN the gap is (bound - value) / bound, 0 at the bound, unknown without one
+    assert Selection([], {}, 900, "greedy", bound=1000).optimality_gap == 0.1
+    assert Selection([], {}, 1000, "cp-sat optimal", bound=1000).optimality_gap == 0.0
+    assert Selection([], {}, 900, "greedy").optimality_gap is None
