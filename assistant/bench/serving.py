@@ -80,7 +80,9 @@ def serving(settings) -> Iterator[tuple[dict[str, subprocess.Popen], dict[str, i
         yield running, ports
     finally:
         for proc in running.values():
-            os.killpg(proc.pid, 15)
+            # one that already exited (refusing to start) must not hide why, with its own error
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, 15)
         for proc in running.values():
             proc.wait(timeout=30)
 
