@@ -274,19 +274,12 @@ class GapAnalyser:
             for u, near in zip(known, sims.max(axis=1), strict=True)
         }
 
-    def _shown_in_story(
-        self, story: StoryEvidence | None, required: list[str], profile: list[str]
-    ) -> dict[str, Coverage]:
-        """The required skills the worker's own sentences support (not those the worker
-        turned down in review, nor those the profile already covers)."""
+    def _shown_in_story(self, story: StoryEvidence | None, open_: list[str]) -> dict[str, Coverage]:
+        """The required skills the profile does not cover (`open_`) that the worker's own
+        sentences support; never those the worker turned down in review."""
         if story is None or not story.texts:
             return {}
-        owned = set(profile)
-        open_ = [
-            u
-            for u in dict.fromkeys(required)
-            if u not in story.rejected and u not in owned and not self._covered_by(u, profile)
-        ]
+        open_ = [u for u in open_ if u not in story.rejected]
         threshold = STORY_CREDIT.get(story.language)
         if threshold is None:
             return {}
@@ -331,12 +324,13 @@ class GapAnalyser:
         report.essential_total = len(essential)
         doubt = self._doubt(essential + optional, profile)
         context = self.goal_context
-        shown = self._shown_in_story(story, essential + optional, profile)
+        by_profile = {u: self._covered_by(u, profile) for u in essential + optional}
+        shown = self._shown_in_story(story, [u for u, c in by_profile.items() if c is None])
         for uri, is_essential in [(u, True) for u in essential] + [(u, False) for u in optional]:
             info = self.view.skills.get(uri)
             if info is None:
                 continue
-            coverage = self._covered_by(uri, profile) or shown.get(uri)
+            coverage = by_profile[uri] or shown.get(uri)
             if coverage:
                 report.covered.append(coverage)
                 continue

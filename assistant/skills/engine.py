@@ -278,26 +278,17 @@ class SkillEngine:
         allowed = index.rows_for(LOCAL_LABELS.get(lang, ()))
         # another language's rows are skipped, so look further to keep k candidates
         scores, rows = index.search(vectors, k if allowed is None else 2 * k)
-        out: list[dict[str, float]] = []
-        span = cal.high - cal.low
-        for seg_scores, seg_rows in zip(scores, rows, strict=True):
-            best: dict[str, float] = {}
-            for sim, row in zip(seg_scores, seg_rows, strict=True):
-                if row < 0 or (allowed is not None and not allowed[row]):
-                    continue
-                value = float(sim) * field_weight(index.fields[row])
-                key = index.keys[row]
-                if value > best.get(key, -1.0):
-                    best[key] = value
-            # Below `low` a match is no evidence, but it still orders the long tail that a
-            # caller asking for 100 skills without a cut-off wants to see.
-            out.append(
-                {
-                    k: min(1.0, (v - cal.low) / span) if v > cal.low else TAIL * max(v, 0.0)
-                    for k, v in best.items()
-                }
+        return [
+            _calibrated(
+                (
+                    (float(sim) * field_weight(index.fields[row]), index.keys[row])
+                    for sim, row in zip(seg_scores, seg_rows, strict=True)
+                    if row >= 0 and (allowed is None or allowed[row])
+                ),
+                cal,
             )
-        return out
+            for seg_scores, seg_rows in zip(scores, rows, strict=True)
+        ]
 
     def _dense_among(
         self, vectors: np.ndarray, model: str, cal: Calibration, lang: str, keys: set[str]
@@ -311,21 +302,8 @@ class SkillEngine:
             return [{} for _ in vectors]
         weights = np.array([field_weight(index.fields[r]) for r in rows], np.float32)
         sims = (np.asarray(vectors, np.float32) @ index.reconstruct(rows).T) * weights
-        span = cal.high - cal.low
-        out: list[dict[str, float]] = []
-        for row_sims in sims:
-            best: dict[str, float] = {}
-            for value, row in zip(row_sims.tolist(), rows, strict=True):
-                key = index.keys[row]
-                if value > best.get(key, -1.0):
-                    best[key] = value
-            out.append(
-                {
-                    k: min(1.0, (v - cal.low) / span) if v > cal.low else TAIL * max(v, 0.0)
-                    for k, v in best.items()
-                }
-            )
-        return out
+        keys = [index.keys[r] for r in rows]
+        return [_calibrated(zip(row_sims.tolist(), keys, strict=True), cal) for row_sims in sims]
 
     def _occupations(self, vectors: np.ndarray, model: str, cal: Calibration, lang: str = "en"):
         index = self.index("occupations", model)
@@ -391,6 +369,21 @@ class SkillEngine:
             hits.append(SkillHit(uri, info.label, info.kind, info.group, 1 - m, kept))
         hits.sort(key=lambda h: (-h.score, h.label))
         return hits
+
+
+def _calibrated(matches, cal: Calibration) -> dict[str, float]:
+    """(weighted similarity, skill) pairs of one unit -> each skill's best, on [0, 1]. Below
+    `low` a match is no evidence, but it still orders the long tail that a caller asking for
+    100 skills without a cut-off wants to see."""
+    best: dict[str, float] = {}
+    for value, key in matches:
+        if value > best.get(key, -1.0):
+            best[key] = value
+    span = cal.high - cal.low
+    return {
+        k: min(1.0, (v - cal.low) / span) if v > cal.low else TAIL * max(v, 0.0)
+        for k, v in best.items()
+    }
 
 
 def _blocked(text: str, lang: str) -> list:

@@ -194,10 +194,10 @@ def problems(item: dict, before: dict, after: dict, reply: str, lang: str) -> li
         if goal is not None:
             out.append(f"picked {goal.get('label')!r}")
         if e.outcome in ("searched", "close-jobs"):
-            headers = [say("close_options", lang)]
-            if e.outcome == "searched":  # a list, or a clear first result proposed (#19)
-                headers = [say("goal_options", lang), say("goal_best", lang, label="")[:12]]
-            if not options or not any(h in reply for h in headers):
+            header = say("goal_options" if e.outcome == "searched" else "close_options", lang)
+            # a list, or a clear first result proposed ("Creo que es: 1. …", #19)
+            proposed = e.outcome == "searched" and after.get("goal_best")
+            if not options or not (header in reply or proposed):
                 out.append(f"no {e.outcome} options offered")
         if e.outcome == "none" and (options or after["phase"] != "goal"):
             out.append(f"{len(options)} options left, phase {after['phase']}")

@@ -395,8 +395,9 @@ def test_revoking_links_in_the_chat_switches_them_off(chat):
     assert "borre todos tus datos" not in reply
 
 
-def to_constraints(chat) -> None:
-    """Consent, one experience, skills confirmed, goal picked: the budget question is next."""
+def to_constraints(chat) -> str:
+    """Consent, one experience, skills confirmed, goal picked: the budget question is next
+    (the last reply)."""
     for text, intent in [
         ("hola", "greet"),
         ("sí", "affirm"),
@@ -404,9 +405,17 @@ def to_constraints(chat) -> None:
         ("no", "deny"),
         ("bien", "affirm"),
         ("quiero ser cajero", "set_goal"),
-        ("1", "select_number"),
     ]:
         chat.say(text, intent)
+    return chat.say("1", "select_number")
+
+
+def to_plan(chat, budget: str = "20 dólares") -> str:
+    """To the constraints, then a budget, hours and mode: the plan (the last reply)."""
+    to_constraints(chat)
+    chat.say(budget, "give_budget")
+    chat.say("4 horas a la semana", "give_hours")
+    return chat.say("da igual", "choose_mode")
 
 
 def test_a_budget_given_when_hours_were_asked_is_kept_and_hours_asked_again(chat):
@@ -418,13 +427,7 @@ def test_a_budget_given_when_hours_were_asked_is_kept_and_hours_asked_again(chat
 
 
 def test_why_and_details_answer_in_place_during_the_plan(chat):
-    to_constraints(chat)
-    for text, intent in [
-        ("20 dólares", "give_budget"),
-        ("4 horas a la semana", "give_hours"),
-        ("da igual", "choose_mode"),
-    ]:
-        chat.say(text, intent)
+    to_plan(chat)
     assert chat.state["phase"] == "plan"
     assert "Curso 1: Cubre: liderar" in chat.say("¿por qué el 1?", "ask_why")
     assert "Liderazgo" in chat.say("detalles del 1", "ask_offer_details")
@@ -823,22 +826,9 @@ def test_a_bare_yes_asks_which():
     assert "preparar comidas" in chat.say("la 2", "select_number")
 
 
-def _to_the_plan(chat, budget: str) -> str:
-    chat.say("hola", "greet")
-    chat.say("sí, acepto", "affirm")
-    chat.say("Trabajé en la caja y enseñaba a las nuevas a usar la caja", "tell_experience")
-    chat.say("no, eso es todo", "deny")
-    chat.say("están bien", "affirm")
-    chat.say("quiero ser supervisor de tienda", "set_goal")
-    chat.say("la primera", "select_number")
-    chat.say(budget, "give_budget")
-    chat.say("5 horas por semana por 3 meses", "give_hours")
-    return chat.say("en línea", "choose_mode")
-
-
 def test_each_gap_in_the_chat_says_why_in_a_few_words(chat):
     # GIVEN a worker who reaches the plan
-    reply = _to_the_plan(chat, "unos 50 dólares")
+    reply = to_plan(chat, "unos 50 dólares")
     # THEN each gap is named with why it matters, without repeating the goal's name
     assert "• lead a team: esencial; se aprende en un curso corto" in reply
     assert "Es esencial para supervisor de tienda" not in reply
@@ -846,7 +836,7 @@ def test_each_gap_in_the_chat_says_why_in_a_few_words(chat):
 
 def test_a_plan_with_no_course_says_whom_to_ask_about_what_is_missing(chat):
     # GIVEN limits no course fits
-    reply = _to_the_plan(chat, "2 dólares")
+    reply = to_plan(chat, "2 dólares")
     # THEN the worker hears that no course fits, what the catalogue lacks and whom to ask
     assert "No encontré cursos" in reply
     assert "El catálogo aún no tiene cursos para: liderar un equipo" in reply
@@ -878,13 +868,7 @@ def test_a_goal_asked_for_at_the_review_confirms_it_and_lists_the_options_once(
 
 def test_a_new_goal_named_at_the_plan_lists_its_options_once(chat):
     # GIVEN a worker with a plan
-    to_constraints(chat)
-    for text, intent in [
-        ("20 dólares", "give_budget"),
-        ("4 horas a la semana", "give_hours"),
-        ("da igual", "choose_mode"),
-    ]:
-        chat.say(text, intent)
+    to_plan(chat)
     # WHEN they name another goal
     reply = chat.say("quiero ser panadero", "change_goal")
     # THEN the old goal and plan are gone and the new goal's options are listed, once
@@ -895,13 +879,7 @@ def test_a_new_goal_named_at_the_plan_lists_its_options_once(chat):
 def test_a_plan_step_without_a_goal_asks_for_one():
     # GIVEN a stored conversation at the plan whose goal is missing (e.g. an older release's)
     chat = Chat()
-    to_constraints(chat)
-    for text, intent in [
-        ("20 dólares", "give_budget"),
-        ("4 horas a la semana", "give_hours"),
-        ("da igual", "choose_mode"),
-    ]:
-        chat.say(text, intent)
+    to_plan(chat)
     chat.state = dict(chat.state, goal=None, plan=None)
     # WHEN the worker asks for help there
     reply = chat.say("ayuda", "ask_help")
@@ -913,13 +891,7 @@ def test_a_plan_step_without_a_goal_asks_for_one():
 @pytest.mark.parametrize("text", ["cero", "zero", "0"])
 def test_a_bare_zero_at_the_budget_question_is_a_budget_whatever_the_nlu_says(chat, text):
     # GIVEN the budget question
-    chat.say("hola", "greet")
-    chat.say("sí, acepto", "affirm")
-    chat.say("Trabajé en la caja y enseñaba a las nuevas a usar la caja", "tell_experience")
-    chat.say("no, eso es todo", "deny")
-    chat.say("están bien", "affirm")
-    chat.say("quiero ser supervisor de tienda", "set_goal")
-    assert "¿Cuánto dinero" in chat.say("la primera", "select_number")
+    assert "¿Cuánto dinero" in to_constraints(chat)
     # WHEN the answer is a bare zero and Rasa reads "start over"
     reply = chat.say(text, "start_over")
     # THEN it is a budget of 0 and the next question comes, nothing is started again
