@@ -1,0 +1,45 @@
+"""Where a worker names their own job (assistant/skills/titles.py): the span the occupation
+route matches alone against ESCO's titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.skills.titles import own_job_titles
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "titles"),
+    [
+        ("Trabajo de niñera con dos hermanitos, de lunes a viernes.", "es", ["niñera"]),
+        ("Trabajé como ayudante de cocina en un restaurante.", "es", ["ayudante de cocina"]),
+        ("soy albañil desde hace 10 años", "es", ["albañil"]),
+        ("Estuve de cajera en un súper y después laburé de moza.", "es", ["cajera", "moza"]),
+        ("I work as a cashier at Walmart.", "en", ["cashier"]),
+        ("I am a delivery driver for Rappi.", "en", ["delivery driver"]),
+        ("I've been waitressing at a diner off the highway.", "en", ["waitressing"]),
+    ],
+)
+def test_the_span_naming_the_worker_s_job_is_found(text, lang, titles):
+    # GIVEN a sentence where the worker names their own job
+    # WHEN the titles are looked for
+    found = own_job_titles(text, lang)
+    # THEN the spans are the job titles only, and point into the text
+    assert [t.text for t in found] == titles
+    assert all(text[t.start : t.end] == t.text for t in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I was working for a bakery.", "en"),  # a gerund that names no trade
+        ("I fixed it with the cook.", "en"),  # a co-worker's job, not hers
+        ("Los busco en la escuela y les hago la cena.", "es"),
+        ("Ich arbeite als Kellnerin.", "de"),  # a language without patterns
+    ],
+)
+def test_no_title_is_read_where_the_worker_names_none(text, lang):
+    # GIVEN a sentence that names no job of the worker's
+    # WHEN the titles are looked for
+    # THEN none is found
+    assert own_job_titles(text, lang) == []
