@@ -15,6 +15,8 @@ sent the events of the turn, not of the whole chat session.
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import time
 from typing import Any
@@ -100,8 +102,6 @@ class PuenteLockStore(LockStore):
         if self._memory is not None:
             return self._memory.get_lock(conversation_id)
         raw = self.red.get(KEY_PREFIX + conversation_id)
-        import json
-
         return TicketLock.from_dict(json.loads(raw)) if raw else None
 
     def delete_lock(self, conversation_id: str) -> None:
@@ -156,3 +156,62 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    # -- a bounded tracker ---------------------------------------------------------------
+    # Rasa replays, featurises and (for the action server) serialises every event it
+    # retrieves, so a chat session's cost per turn grew with its length. Rasa is given the
+    # session's last WINDOW_TURNS user turns, preceded by each slot's latest value; the
+    # dialogue's state is in Puente's database, not in the events, and the one rule Rasa
+    # applies (every intent to action_converse) looks at the latest turn only. The events
+    # table keeps everything: the transcript (retrieve_full_tracker) and the production
+    # tests read it whole.
+    WINDOW_TURNS = 8
+
+    async def retrieve(self, sender_id: str):
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            start = self._window_start(query)
+            if start is None:
+                rows = query.all()
+                earlier: list[dict] = []
+            else:
+                rows = query.filter(self.SQLEvent.id >= start).all()
+                earlier = self._latest_slots(query.filter(self.SQLEvent.id < start))
+            events = earlier + [json.loads(row.data) for row in rows]
+        if not (self.domain and events):
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        # save() stores what comes after these: the table holds more than the tracker
+        tracker.puente_loaded = len(tracker.events)
+        return tracker
+
+    def _window_start(self, query) -> int | None:
+        """The id of the first event Rasa is given, or None for the whole session."""
+        users = (
+            query.filter(self.SQLEvent.type_name == "user")
+            .order_by(None)
+            .order_by(self.SQLEvent.id.desc())
+            .with_entities(self.SQLEvent.id)
+            .limit(self.WINDOW_TURNS + 1)
+            .all()
+        )
+        if len(users) <= self.WINDOW_TURNS:
+            return None
+        return min(row.id for row in users[: self.WINDOW_TURNS])
+
+    def _latest_slots(self, query) -> list[dict]:
+        """The last slot event of each slot set before the window (a few per session: the
+        action sets a slot only when its value changes)."""
+        latest: dict[str, dict] = {}
+        for row in query.filter(self.SQLEvent.type_name == "slot").all():
+            event = json.loads(row.data)
+            latest[event.get("name")] = event
+        return list(latest.values())
+
+    def _additional_events(self, session, tracker):
+        loaded = getattr(tracker, "puente_loaded", None)
+        if loaded is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, loaded, len(tracker.events))

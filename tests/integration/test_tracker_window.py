@@ -1,0 +1,57 @@
+"""Rasa is given a bounded window of a long chat session (connectors/stores.py), and the
+events table still holds every event once: run in Rasa's own runtime (.venv-rasa) through
+Puente's SQL tracker store, as Rasa's processor calls it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+from tests.conftest import ROOT
+
+WINDOW_TURNS = 8  # connectors/stores.py PuenteSQLTrackerStore.WINDOW_TURNS
+
+
+def run_session(tmp_path, turns: int) -> dict:
+    done = subprocess.run(
+        [
+            str(ROOT / ".venv-rasa/bin/python"),
+            "tests/rasa_side/tracker_window_check.py",
+            str(tmp_path / "rasa.db"),
+            str(turns),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_long_session_gives_rasa_a_bounded_window_and_stores_every_event_once(tmp_path):
+    # GIVEN a chat session of 30 turns, slots set early (turn 1 and 3) and changed on turn 11
+    # WHEN each turn is retrieved, extended and saved through Puente's tracker store
+    seen = run_session(tmp_path, 30)
+    assert seen["window_turns"] == WINDOW_TURNS
+    # THEN Rasa is given the last WINDOW_TURNS user turns, not more, once the session is longer
+    assert seen["window_users"] == [f"message {n}" for n in range(30 - WINDOW_TURNS, 30)]
+    assert max(seen["given"]) == max(seen["given"][WINDOW_TURNS:]) < 4 * 5 * WINDOW_TURNS
+    assert seen["given"][-1] == seen["given"][-10]  # constant, not growing
+    # AND the slots set before the window keep their latest values
+    assert seen["slots"] == {"puente_state": "db", "language": "en"}
+    assert seen["latest"] == "message 29"
+    # AND the table holds every turn once, in order (nothing lost, nothing saved twice)
+    assert seen["stored_users"] == [f"message {n}" for n in range(30)]
+    assert seen["stored_events"] == 1 + 3 + 30 * 4 + 3
+
+
+def test_a_short_session_is_given_whole(tmp_path):
+    # GIVEN a session shorter than the window
+    seen = run_session(tmp_path, WINDOW_TURNS)
+    # THEN Rasa is given every event of it, growing turn by turn
+    assert seen["given"] == sorted(seen["given"]) and len(set(seen["given"])) == WINDOW_TURNS
+    assert seen["window_users"] == [f"message {n}" for n in range(WINDOW_TURNS)]
