@@ -6,11 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+import yaml
 
 from assistant.config import PROJECT_ROOT
 
@@ -86,3 +89,104 @@ def _run_cross_validation(folds: int) -> dict:
                 "seconds": round(time.perf_counter() - started, 1),
             }
     return out
+
+
+# -- the served model on held-out examples --------------------------------------------------
+HELD_OUT = {lang: f"tests/dialogue/nlu_stories_{lang}.yml" for lang in ("es", "en")}
+_ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
+
+
+def plain(text: str) -> str:
+    """An example's text without its entity annotations, as a person typed it."""
+    return " ".join(_ANNOTATION.sub(lambda m: m.group(1) or m.group(2) or "", text).split())
+
+
+def held_out_examples(lang: str) -> tuple[list[tuple[str, str]], int]:
+    """(text as annotated, intent) of each user turn of the language's test stories that is
+    not, once its annotations are dropped, a training example of either language; and how
+    many were dropped for being one."""
+    training = set()
+    for name in ("nlu_data/nlu_es.yml", "nlu_data/nlu_en.yml"):
+        for block in yaml.safe_load((PROJECT_ROOT / name).read_text()).get("nlu", []):
+            for line in (block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    training.add(plain(line.strip()[2:]).lower())
+    stories = yaml.safe_load((PROJECT_ROOT / HELD_OUT[lang]).read_text())["stories"]
+    kept, dropped = [], 0
+    for story in stories:
+        for step in story["steps"]:
+            if "user" not in step:
+                continue
+            text = " ".join(step["user"].split())
+            if plain(text).lower() in training:
+                dropped += 1
+            else:
+                kept.append((text, step["intent"]))
+    return kept, dropped
+
+
+def served_model_held_out(model: Path, cache_dir: Path | None = None) -> dict:
+    """Intent F1 of the model Puente serves (one bilingual DIET trained on all of
+    nlu_data/) on the user turns of the test stories, per language: examples written apart
+    from the training data, any that equal a training example dropped. Reused from the
+    cache while the model and the stories are unchanged."""
+    digest = hashlib.sha256(model.name.encode())
+    for name in HELD_OUT.values():
+        digest.update((PROJECT_ROOT / name).read_bytes())
+    cached = (
+        cache_dir / "bench" / f"nlu-served-{digest.hexdigest()[:20]}.json" if cache_dir else None
+    )
+    if cached and cached.exists():
+        return {**json.loads(cached.read_text()), "reused": True}
+    rasa = PROJECT_ROOT / ".venv-rasa/bin/rasa"
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang in HELD_OUT:
+            examples, dropped = held_out_examples(lang)
+            by_intent: dict[str, list[str]] = {}
+            for text, intent in examples:
+                by_intent.setdefault(intent, []).append(text)
+            data = Path(tmp) / f"held_out_{lang}.yml"
+            data.write_text(
+                yaml.safe_dump(
+                    {
+                        "version": "3.1",
+                        "nlu": [
+                            {"intent": i, "examples": "".join(f"- {t}\n" for t in texts)}
+                            for i, texts in sorted(by_intent.items())
+                        ],
+                    },
+                    allow_unicode=True,
+                    sort_keys=False,
+                )
+            )
+            done = subprocess.run(
+                [str(rasa), "test", "nlu", "--model", str(model), "--nlu", str(data)]
+                + ["--out", str(Path(tmp) / lang)],
+                cwd=PROJECT_ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1800,
+                check=False,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"rasa test nlu (served model, {lang}): {done.stderr[-500:]}")
+            report = json.loads((Path(tmp) / lang / "intent_report.json").read_text())
+            out[lang] = {
+                "intent_f1_weighted": round(report["weighted avg"]["f1-score"], 3),
+                "intent_f1_macro": round(report["macro avg"]["f1-score"], 3),
+                "accuracy": round(report.get("accuracy", 0.0), 3),
+                "examples": len(examples),
+                "dropped_as_training": dropped,
+            }
+    result = {
+        "model": model.name,
+        "languages": out,
+        "measured": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(result, indent=2))
+    return {**result, "reused": False}

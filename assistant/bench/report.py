@@ -148,6 +148,7 @@ def _markdown(r: dict, plot_name: str) -> str:
             for lang, m in _nlu_languages(r["nlu"]).items()
         ],
         "",
+        *_served_nlu_lines(r),
         "## Whole turns through the REST channel (real Rasa, action server and web app)",
         "",
         f"Database: {r['rest']['database']}, lock store: {r['rest']['lock_store']}; each user "
@@ -182,6 +183,7 @@ def _markdown(r: dict, plot_name: str) -> str:
         + f"; all together {sum(v or 0 for v in r['rest']['peak_rss_mb'].values()):.0f} MB "
         "(target: under 3 GB).",
         "",
+        *_long_lines(r),
         f"Rasa training (when the served model was built): "
         f"{r['rasa_training'].get('train_seconds')} s.",
         "",
@@ -208,6 +210,73 @@ def _gap_lines(r: dict) -> list[str]:
         "```",
         table(r["gaps_quality"], "test"),
         "```",
+        "",
+    ]
+
+
+def _long_lines(r: dict) -> list[str]:
+    """One conversation of 200 turns: the same ten messages early and late (issue #22)."""
+    long = r.get("long_conversation")
+    if not long:
+        return []
+    s = long["summary"]
+    early, late = s["early"], s["late"]
+
+    def row(name: str, get, unit: str) -> str:
+        a, b = get(early), get(late)
+        change = f"{100 * (b - a) / a:+.0f}%" if a else "-"
+        return f"| {name} | {a} {unit} | {b} {unit} | {change} |"
+
+    names = sorted(early["cpu_ms"])
+    return [
+        f"## A long conversation ({long['turns']} turns, {long['lang']})",
+        "",
+        "Consent, experiences and their reviews, several goals, budgets and plans, each plan "
+        "followed by the same ten digressions; turns "
+        f"{early['turns'][0]}-{early['turns'][1]} and {late['turns'][0]}-{late['turns'][1]} "
+        "are those ten messages in the same phase. Targets (#22): each process's CPU and the "
+        "bytes Rasa sends the action server within 15% between them; the stored tracker grows "
+        "by less than 2 KB per turn.",
+        "",
+        f"| per turn | turns {early['turns'][0]}-{early['turns'][1]} | "
+        f"turns {late['turns'][0]}-{late['turns'][1]} | change |",
+        "|---|---|---|---|",
+        row("latency", lambda w: w["ms"], "ms"),
+        *[row(f"CPU, {n}", lambda w, n=n: w["cpu_ms"][n], "ms") for n in names],
+        row("bytes Rasa sent the action server", lambda w: w["action_request_bytes"], "B"),
+        row("stored tracker growth", lambda w: w["tracker_bytes_per_turn"], "B"),
+        "",
+        f"Over the whole conversation: {s['errors']} errors; the stored tracker holds "
+        f"{s['tracker_events']} events, {s['tracker_bytes']:,} bytes "
+        f"({s['tracker_bytes_per_turn']:,} per turn); Puente's stored state is "
+        f"{s['state_bytes']:,} bytes at version {s['state_version']}.",
+        "",
+    ]
+
+
+def _served_nlu_lines(r: dict) -> list[str]:
+    """The served bilingual model on the test stories' user turns (held out of training)."""
+    served = r.get("nlu_served")
+    if not served:
+        return []
+    when = (
+        f"measured on {served['measured']} and reused (model and stories unchanged)"
+        if served.get("reused")
+        else f"measured in this run ({served['measured']})"
+    )
+    return [
+        "The model Puente serves is one bilingual DIET trained on both languages' data; "
+        f"measured on the user turns of the test stories (tests/dialogue/nlu_stories_*.yml, "
+        f"written apart from nlu_data/; any equal to a training example dropped), model "
+        f"{served['model']}, {when}.",
+        "",
+        "| lang | intent F1 (weighted) | intent F1 (macro) | accuracy | examples | dropped |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {lang} | {m['intent_f1_weighted']:.3f} | {m['intent_f1_macro']:.3f} | "
+            f"{m['accuracy']:.3f} | {m['examples']} | {m['dropped_as_training']} |"
+            for lang, m in served["languages"].items()
+        ],
         "",
     ]
 

@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 from assistant.bench.builds import esco_import_seconds, index_builds, rasa_training
 from assistant.bench.extraction import skill_latency
 from assistant.bench.load import rest_turns
-from assistant.bench.nlu import nlu_cross_validation
+from assistant.bench.long_conversation import long_conversation
+from assistant.bench.nlu import nlu_cross_validation, served_model_held_out
 from assistant.bench.plans import plan_latency
 from assistant.config import get_settings
 
 
 def run_bench(fresh_nlu: bool = False) -> dict:
+    from assistant.bootstrap.rasa_model import ensure_rasa_model
     from assistant.evaluation.gaps import run_gap_evaluation
     from assistant.services.skills import get_occupation_search, get_skill_engine
     from assistant.skills.quality_report import (
@@ -57,10 +59,15 @@ def run_bench(fresh_nlu: bool = False) -> dict:
         "plans": timed("plans", lambda: [plan_latency(offers=n) for n in (300, 5000)]),
         "gaps_quality": timed("gaps_quality", lambda: run_gap_evaluation(refresh_catalogue=False)),
         "rest": timed("rest", rest_turns),
+        "long_conversation": timed("long_conversation", lambda: long_conversation("es")),
         "rasa_training": rasa_training(),
         "nlu": timed(
             "nlu",
             lambda: nlu_cross_validation(cache_dir=get_settings().cache_dir, fresh=fresh_nlu),
+        ),
+        "nlu_served": timed(
+            "nlu_served",
+            lambda: served_model_held_out(ensure_rasa_model(), get_settings().cache_dir),
         ),
     }
     result["section_seconds"] = sections

@@ -345,7 +345,10 @@ class SkillEngine:
         weights: dict[str, float] = {}
         for uri, _, sim in occupations:
             sure = min(1.0, (sim - cal.occupation) / max(1e-6, 1 - cal.occupation) + 0.5)
-            for relation, share in ((self.view.optional, ROUTE_OPTIONAL), (self.view.essential, 1.0)):
+            for relation, share in (
+                (self.view.optional, ROUTE_OPTIONAL),
+                (self.view.essential, 1.0),
+            ):
                 for skill in relation.get(uri, ()):
                     weights[skill] = max(weights.get(skill, 0.0), ROUTE_WEIGHT * sure * share)
         if not weights or ROUTE_WEIGHT <= 0:

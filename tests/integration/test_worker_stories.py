@@ -153,7 +153,9 @@ NOT_YET = {("nanny", "meals"), ("nanny", "play")}
 def _case(story, what, accepted):
     marks = ()
     if (story, what) in NOT_YET:
-        marks = pytest.mark.xfail(strict=True, reason="the occupation route finds it too weakly (#20)")
+        marks = pytest.mark.xfail(
+            strict=True, reason="the occupation route finds it too weakly (#20)"
+        )
     return pytest.param(story, what, accepted, marks=marks, id=f"{story}-{what.replace(' ', '_')}")
 
 
