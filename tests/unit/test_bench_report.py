@@ -4,6 +4,7 @@ surface only at the end of an hour-long `make bench`)."""
 from __future__ import annotations
 
 from assistant.bench.report import _markdown
+from tests.conftest import ROOT
 
 LEVEL = {"turns": 11, "seconds": 1.7, "turns_per_second": 6.4, "p50_ms": 92.0}
 
@@ -228,3 +229,57 @@ def test_plans_report_how_far_from_optimal_they_may_be():
     text = _markdown(result(), "plot.png")
     assert "optimality gap at most 1.2% of the bound" in text
     assert "optimality gap at most 0.0% of the bound" in text
+
+
+def test_the_long_conversation_and_the_served_nlu_model_are_reported():
+    # GIVEN a result with the long conversation's early and late windows and the served model
+    r = result()
+    window = {"ms": 80.0, "cpu_ms": {"rasa": 25.0, "action": 100.0}, "action_request_bytes": 2200}
+    r["long_conversation"] = {
+        "lang": "es",
+        "turns": 200,
+        "summary": {
+            "early": window | {"turns": [11, 20], "tracker_bytes_per_turn": 3500.0},
+            "late": window
+            | {"turns": [191, 200], "cpu_ms": {"rasa": 25.0, "action": 250.0}}
+            | {"tracker_bytes_per_turn": 3500.0},
+            "errors": 0,
+            "tracker_events": 1291,
+            "tracker_bytes": 733705,
+            "tracker_bytes_per_turn": 3668.5,
+            "state_bytes": 70990,
+            "state_version": 200,
+        },
+    }
+    served = {"intent_f1_weighted": 0.978, "intent_f1_macro": 0.973, "accuracy": 0.978}
+    r["nlu_served"] = {
+        "model": "puente-abc.tar.gz",
+        "languages": {"es": served | {"examples": 226, "dropped_as_training": 52}},
+        "measured": "2026-12-07T05:00:00+00:00",
+        "reused": False,
+    }
+    # WHEN the report is written
+    text = _markdown(r, "plot.png")
+    # THEN each process's CPU is compared early and late, with the change
+    assert "## A long conversation (200 turns, es)" in text
+    assert "| CPU, action | 100.0 ms | 250.0 ms | +150% |" in text
+    assert "| CPU, rasa | 25.0 ms | 25.0 ms | +0% |" in text
+    assert "733,705 bytes" in text
+    # AND the served model's held-out score says how many examples were dropped
+    assert "| es | 0.978 | 0.973 | 0.978 | 226 | 52 |" in text
+    assert "puente-abc.tar.gz, measured in this run" in text
+
+
+def test_a_test_story_turn_that_rewords_a_training_example_is_not_held_out():
+    from assistant.bench.nlu import _words, held_out_examples
+
+    # GIVEN the test stories' user turns kept as held out
+    kept, dropped = held_out_examples("es")
+    # THEN none is, but for case and punctuation, a training example (some were dropped)
+    training = {
+        _words(line.strip()[2:])
+        for line in (ROOT / "nlu_data/nlu_es.yml").read_text().splitlines()
+        if line.strip().startswith("- ")
+    }
+    assert kept and dropped > 0
+    assert not [text for text, _ in kept if _words(text) in training]
