@@ -49,6 +49,10 @@ class ConversationState(BaseModel):
     confirm_done: bool = False
     plan: dict | None = None
     gaps: dict | None = None
+    # what the plan and gaps were made from (steps.plan_inputs), and the chart shown with
+    # them: a plan shown again with nothing changed (after "help", a greeting) is not remade
+    plan_inputs: str | None = None
+    chart: str | None = None
     misses: int = 0
     misses_before_person: bool = False
     pending: str | None = None  # "delete" or "move": a question waiting for yes or no

@@ -420,12 +420,28 @@ def gap_line(gap: dict, lang: str) -> str:
     return f"• {shown(gap, lang)}: {why}"
 
 
+def plan_inputs(state: ConversationState) -> str:
+    """A digest of everything a plan is made from: the profile (experiences, skills, the
+    worker's answers), the goal, the constraints and the language."""
+    import hashlib
+    import json
+
+    made_from = {
+        "profile": state.profile.model_dump(mode="json"),
+        "goal": state.goal["uri"],
+        "constraints": plan_constraints(state).model_dump(mode="json"),
+    }
+    return hashlib.sha256(json.dumps(made_from, sort_keys=True).encode()).hexdigest()[:32]
+
+
 def present_plan(state: ConversationState, services) -> list[Message]:
     lang = state.language
-    result = services.plan(state.profile, state.goal["uri"], plan_constraints(state))
-    gaps, plan = result["gaps"], result["plan"]
-    state.gaps = gaps
-    state.plan = plan
+    made_from = plan_inputs(state)
+    if state.plan is None or state.gaps is None or state.plan_inputs != made_from:
+        result = services.plan(state.profile, state.goal["uri"], plan_constraints(state))
+        state.gaps, state.plan, state.plan_inputs = result["gaps"], result["plan"], made_from
+        state.chart = None
+    gaps, plan = state.gaps, state.plan
     cov = gaps["coverage"]
     lines = [
         say(
@@ -439,7 +455,7 @@ def present_plan(state: ConversationState, services) -> list[Message]:
     for gap in gaps["gaps"][:6]:
         lines.append(gap_line(gap, lang))
     messages = [Message("\n".join(lines))]
-    url = services.chart_url(gaps, lang)
+    url = state.chart = services.chart_url(gaps, lang, reuse=state.chart)
     if url:
         messages.append(Message(image=url))
     if not plan["offers"]:

@@ -91,6 +91,7 @@ class FakeServices:
         return items
 
     def plan(self, profile, occupation, constraints):
+        self.plan_calls = getattr(self, "plan_calls", 0) + 1
         offer = {"id": "demo-1", "title": "Liderazgo", "reason": "Cubre: liderar · USD 10"}
         return {
             "gaps": {
@@ -126,8 +127,9 @@ class FakeServices:
             },
         }
 
-    def chart_url(self, gaps, language):
-        return "http://test/charts/x.png"
+    def chart_url(self, gaps, language, reuse=None):
+        self.charts = getattr(self, "charts", 0) + (reuse is None)
+        return reuse or "http://test/charts/x.png"
 
     def offer(self, offer_id):
         return {
@@ -434,6 +436,23 @@ def test_why_and_details_answer_in_place_during_the_plan(chat):
     assert chat.state["phase"] == "plan"
     assert "¿Qué trabajo te gustaría" in chat.say("quiero cambiar de meta", "change_goal")
     assert chat.state["goal"] is None
+
+
+def test_a_plan_shown_again_with_nothing_changed_is_not_made_again(chat):
+    # GIVEN a plan just shown with its chart
+    first = to_plan(chat)
+    made, charts = chat.services.plan_calls, chat.services.charts
+    # WHEN the worker asks for help and greets, which show the plan again
+    chat.say("ayuda", "ask_help")
+    again = chat.say("hola", "greet")
+    # THEN the same plan and chart are shown, neither made again
+    assert "Tu plan (1 curso," in first and "Tu plan (1 curso," in again
+    assert (chat.services.plan_calls, chat.services.charts) == (made, charts)
+    assert [m.image for m in chat.last if m.image] == ["http://test/charts/x.png"]
+    # AND WHEN the budget changes, the plan is made again for it, with a new chart
+    reply = chat.say("mejor 5 dólares", "give_budget")
+    assert chat.services.plan_calls == made + 1 and chat.services.charts == charts + 1
+    assert "Pregunta a una orientadora" in reply
 
 
 # -- the conversation as people live it (issue: "remove 2" must never delete) -------------------
