@@ -7,8 +7,10 @@ before sentence-transformers is imported).
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -201,9 +203,47 @@ _REGISTRY = {
 _LOAD_LOCK = threading.Lock()
 
 
+QUERY_CACHE = 4096  # query vectors kept per model (e5: 1.5 KB each, about 6 MB)
+
+
+class QueryCache:
+    """An embedder whose query vectors are kept, least recently used out: a worker's
+    sentences are embedded when told, and again for every gap report and plan the
+    conversation makes from them (each new budget or goal). Keyed by a digest of the
+    text, so no worker's words stay in memory."""
+
+    def __init__(self, inner: Embedder, size: int = QUERY_CACHE) -> None:
+        self.inner = inner
+        self.size = size
+        self._kept: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
+        with self._lock:
+            found = {k: self._kept[k] for k in keys if k in self._kept}
+            for k in found:
+                self._kept.move_to_end(k)
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
+        if missing:
+            first = {k: t for k, t in zip(keys, texts, strict=True) if k in set(missing)}
+            vectors = self.inner.embed_queries([first[k] for k in missing])
+            with self._lock:
+                for k, v in zip(missing, vectors, strict=True):
+                    found[k] = self._kept[k] = v
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        if not texts:
+            return self.inner.embed_queries([])
+        return np.stack([found[k] for k in keys])
+
+
 @functools.cache
 def _load(name: str) -> Embedder:
-    return _REGISTRY[name]()
+    return QueryCache(_REGISTRY[name]())
 
 
 def get_embedder(name: str) -> Embedder:
