@@ -62,6 +62,7 @@ PROMOTE_FROM_LOCAL_TITLES = True
 ROUTE_WEIGHT = 0.8  # an essential skill's evidence, when the occupation is sure
 ROUTE_OPTIONAL = 0.6  # an optional skill's, relative to an essential one's
 ROUTE_MIN = 0.3  # calibrated similarity below which a sentence does not support the skill
+ROUTE_CLAUSES = True  # the route also reads each task listed in a sentence on its own
 
 
 def field_weight(field: str) -> float:
@@ -215,11 +216,20 @@ class SkillEngine:
 
     # -- extraction --------------------------------------------------------------------------
     def extract(
-        self, text: object, language: str = "auto", top: int = 10, cutoff: bool = True
+        self,
+        text: object,
+        language: str = "auto",
+        top: int = 10,
+        cutoff: bool = True,
+        route: bool = True,
     ) -> Extraction:
+        """`route=False` leaves out the occupation route (the baseline it is measured by)."""
         k = max(DENSE_CANDIDATES, 3 * top)
         reading = self._read(
-            text, language, lambda v, model, cal, lang: self._dense(v, model, cal, k, lang)
+            text,
+            language,
+            lambda v, model, cal, lang: self._dense(v, model, cal, k, lang),
+            route=route,
         )
         if reading.hits is None:
             return reading.extraction(top, [])
@@ -245,7 +255,7 @@ class SkillEngine:
         hits = [h for h in reading.hits or [] if h.uri in wanted]
         return Support(hits, [uri for uri, _, _ in reading.occupations])
 
-    def _read(self, text: object, language: str, dense_for) -> _Reading:
+    def _read(self, text: object, language: str, dense_for, route: bool = True) -> _Reading:
         clean = clean_input(text, self.max_chars, language)
         lang = clean.language if clean.language in ("en", "es", "pt") else "es"
         notes = list(clean.notes)
@@ -261,19 +271,26 @@ class SkillEngine:
             return reading
         embedder = get_embedder(model)
         sentences, listed = dense_units(segments, context)
-        titles = own_job_titles(clean.text, lang)
+        titles = own_job_titles(clean.text, lang) if route else []
         embedded = embedder.embed_queries([s.text for s in sentences] + [t.text for t in titles])
         vectors = embedded[: len(sentences)]
         dense = dense_for(vectors, model, cal, lang)
         reading.occupations, promoted = self._occupations(embedded, model, cal, lang)
-        self._through_occupations(vectors, model, cal, lang, reading.occupations, dense)
+        clauses = [{} for _ in listed]
+        if route and reading.occupations:
+            self._through_occupations(vectors, model, cal, lang, reading.occupations, dense)
+            if listed and ROUTE_CLAUSES:
+                # a task listed with others is read on its own too: "les hago la cena" is
+                # drowned in its long sentence, but alone it meets its skill
+                found = embedder.embed_queries([s.text for s in listed])
+                self._through_occupations(found, model, cal, lang, reading.occupations, clauses)
         matcher = self.matcher(lang if lang in ("en", "es") else "es")
         blocks = _blocked(clean.text, lang)
         mentions = dict(
             zip(segments, self._lexical(matcher, clean.text, segments, cal, blocks), strict=True)
         )
         units = sentences + listed
-        dense += [{} for _ in listed]
+        dense += clauses
         lexical = [dict(mentions.get(unit, {})) for unit in units]  # a whole sentence: none
         _read_behaviour(clean.text, lang, units, dense, lexical, blocks)
         reading.hits = self._combine(units, dense, lexical, promoted, cal)

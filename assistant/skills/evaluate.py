@@ -260,12 +260,12 @@ def label_rankers(engine, kind: str = "skills") -> dict[str, Ranker]:
     return rankers
 
 
-def engine_ranker(engine, top: int = 100, cutoff: bool = False) -> Ranker:
+def engine_ranker(engine, top: int = 100, cutoff: bool = False, route: bool = True) -> Ranker:
     """The engine in the item's own language, as the conversation calls it; `cutoff=True`
-    with top=10 is what a worker is shown."""
+    with top=10 is what a worker is shown; `route=False` without the occupation route."""
 
     def rank(text: str, lang: str) -> list[str]:
-        result = engine.extract(text, language=lang, top=top, cutoff=cutoff)
+        result = engine.extract(text, language=lang, top=top, cutoff=cutoff, route=route)
         return [hit.uri for hit in result.skills[:top]]
 
     return rank
@@ -305,6 +305,13 @@ def compare_skill_rankers(
         )
     }
     if baselines:
+        # the engine as it was before the occupation route (#20 item 3), same run
+        results["puente-no-route"] = score_ranker(
+            engine_ranker(engine, route=False),
+            items,
+            focus=focus,
+            shown=engine_ranker(engine, top=10, cutoff=True, route=False),
+        )
         for name, ranker in label_rankers(engine, "skills").items():
             results[name] = score_ranker(ranker, items, focus=focus)
     return results
