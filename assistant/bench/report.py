@@ -267,7 +267,8 @@ def _served_nlu_lines(r: dict) -> list[str]:
     return [
         "The model Puente serves is one bilingual DIET trained on both languages' data; "
         f"measured on the user turns of the test stories (tests/dialogue/nlu_stories_*.yml, "
-        f"written apart from nlu_data/; any equal to a training example dropped), model "
+        f"written apart from nlu_data/; any that equals or rewords a training example, "
+        f"difflib ratio ≥ 0.85, dropped), model "
         f"{served['model']}, {when}.",
         "",
         "| lang | intent F1 (weighted) | intent F1 (macro) | accuracy | examples | dropped |",
