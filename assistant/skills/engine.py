@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.skills import occupation_route
 from assistant.skills.embedders import get_embedder
 from assistant.skills.lexicon import LEXICON_DIR, MentionMatcher, short_esco_labels
 from assistant.skills.results import (  # noqa: F401 - re-exported: callers import them here
@@ -55,14 +56,6 @@ INDEX_RECIPES = {
 # sets (docs/skills.md, "Spanish matching").
 LOCAL_LABELS = {"es": ("es",)}
 LOCAL_VIEWS = {"skills": ("skill", 0), "occupations": ("occupation", 6)}  # concept, alts
-# May Spanish titles promote their occupation's skills? Spanish tune part, same code: with
-# them RP@5 0.254, RP@10 0.303, MRR 0.573; English titles only 0.249 / 0.303 / 0.571.
-PROMOTE_FROM_LOCAL_TITLES = True
-# The occupation route (_through_occupations): tuned on the tune part of the skills dev set
-ROUTE_WEIGHT = 0.8  # an essential skill's evidence, when the occupation is sure
-ROUTE_OPTIONAL = 0.6  # an optional skill's, relative to an essential one's
-ROUTE_MIN = 0.3  # calibrated similarity below which a sentence does not support the skill
-ROUTE_CLAUSES = True  # the route also reads each task listed in a sentence on its own
 
 
 def field_weight(field: str) -> float:
@@ -275,15 +268,19 @@ class SkillEngine:
         embedded = embedder.embed_queries([s.text for s in sentences] + [t.text for t in titles])
         vectors = embedded[: len(sentences)]
         dense = dense_for(vectors, model, cal, lang)
-        reading.occupations, promoted = self._occupations(embedded, model, cal, lang)
+        reading.occupations, promoted = occupation_route.worker_occupations(
+            self, embedded, model, cal, lang
+        )
         clauses = [{} for _ in listed]
         if route and reading.occupations:
-            self._through_occupations(vectors, model, cal, lang, reading.occupations, dense)
-            if listed and ROUTE_CLAUSES:
-                # a task listed with others is read on its own too: "les hago la cena" is
-                # drowned in its long sentence, but alone it meets its skill
-                found = embedder.embed_queries([s.text for s in listed])
-                self._through_occupations(found, model, cal, lang, reading.occupations, clauses)
+            occupation_route.read_through(
+                self,
+                embedder,
+                (model, cal, lang),
+                (vectors, dense),
+                (listed, clauses),
+                reading.occupations,
+            )
         matcher = self.matcher(lang if lang in ("en", "es") else "es")
         blocks = _blocked(clean.text, lang)
         mentions = dict(
@@ -329,52 +326,6 @@ class SkillEngine:
         sims = (np.asarray(vectors, np.float32) @ index.reconstruct(rows).T) * weights
         keys = [index.keys[r] for r in rows]
         return [_calibrated(zip(row_sims.tolist(), keys, strict=True), cal) for row_sims in sims]
-
-    def _occupations(self, vectors: np.ndarray, model: str, cal: Calibration, lang: str = "en"):
-        index = self.index("occupations", model)
-        local = LOCAL_LABELS.get(lang, ()) if PROMOTE_FROM_LOCAL_TITLES else ()
-        allowed = index.rows_for(local)
-        scores, rows = index.search(vectors, 5 if allowed is None else 10)
-        found: dict[str, float] = {}
-        for seg_scores, seg_rows in zip(scores, rows, strict=True):
-            for sim, row in zip(seg_scores, seg_rows, strict=True):
-                if row >= 0 and (allowed is None or allowed[row]) and sim >= cal.occupation:
-                    key = index.keys[row]
-                    found[key] = max(found.get(key, 0.0), float(sim))
-        ranked = sorted(found.items(), key=lambda kv: -kv[1])[:3]
-        promoted: dict[str, float] = {}
-        for uri, sim in ranked:
-            strength = min(1.0, (sim - cal.occupation) / max(1e-6, 1 - cal.occupation) + 0.5)
-            for skill in self.view.essential.get(uri, ()):
-                promoted[skill] = max(promoted.get(skill, 0.0), strength)
-        named = [
-            (u, self.view.occupations[u][0], s) for u, s in ranked if u in self.view.occupations
-        ]
-        return named, promoted
-
-    def _through_occupations(self, vectors, model, cal, lang, occupations, dense) -> None:
-        """The worker's own occupation's skills, each read where a sentence supports it:
-        its essential and optional skills are matched against the sentences among
-        themselves (not against all of ESCO, where the worker's words lose to look-alike
-        skills of other trades), and a match found this way counts as dense evidence
-        scaled by how sure the occupation is and how the skill belongs to it. The quote is
-        the sentence that matched the skill, not the one that named the job."""
-        weights: dict[str, float] = {}
-        for uri, _, sim in occupations:
-            sure = min(1.0, (sim - cal.occupation) / max(1e-6, 1 - cal.occupation) + 0.5)
-            for relation, share in (
-                (self.view.optional, ROUTE_OPTIONAL),
-                (self.view.essential, 1.0),
-            ):
-                for skill in relation.get(uri, ()):
-                    weights[skill] = max(weights.get(skill, 0.0), ROUTE_WEIGHT * sure * share)
-        if not weights or ROUTE_WEIGHT <= 0:
-            return
-        among = self._dense_among(vectors, model, cal, lang, set(weights))
-        for found, route in zip(dense, among, strict=True):
-            for skill, value in route.items():
-                if value >= ROUTE_MIN:
-                    found[skill] = max(found.get(skill, 0.0), value * weights[skill])
 
     def _lexical(
         self,
