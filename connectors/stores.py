@@ -15,6 +15,7 @@ sent the events of the turn, not of the whole chat session.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
@@ -182,7 +183,9 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
             events = earlier + [json.loads(row.data) for row in rows]
         if not (self.domain and events):
             return None
-        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        tracker = DialogueStateTracker.from_events(
+            sender_id, _deserialise(events), self.domain.slots
+        )
         # save() stores what comes after these: the table holds more than the tracker
         tracker.puente_loaded = len(tracker.events)
         return tracker
@@ -215,3 +218,35 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
         if loaded is None:
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, loaded, len(tracker.events))
+
+
+@functools.cache
+def _event_classes() -> dict[str, type]:
+    """Rasa's event classes by type name, looked up once: Rasa's own deserialisation walks
+    every subclass of Event (with inspect.isabstract) for each event it reads, about a
+    quarter of the CPU of a tracker retrieval (py-spy, long conversation)."""
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    classes: dict[str, type] = {}
+    for cls in all_subclasses(Event):
+        classes.setdefault(cls.type_name, cls)  # the first, as Event.resolve_by_type picks
+    return classes
+
+
+def _deserialise(events: list[dict]) -> list:
+    """As rasa.shared.core.events.deserialise_events, with the classes looked up once; an
+    event of a type not known then goes through Rasa's own path."""
+    from rasa.shared.core.events import deserialise_events
+
+    classes = _event_classes()
+    out = []
+    for data in events:
+        cls = classes.get(data.get("event"))
+        if cls is None:
+            out.extend(deserialise_events([data]))
+            continue
+        event = cls._from_parameters(data)
+        if event:
+            out.append(event)
+    return out

@@ -47,6 +47,8 @@ def test_a_long_session_gives_rasa_a_bounded_window_and_stores_every_event_once(
     # AND the table holds every turn once, in order (nothing lost, nothing saved twice)
     assert seen["stored_users"] == [f"message {n}" for n in range(30)]
     assert seen["stored_events"] == 1 + 3 + 30 * 4 + 3
+    # AND the store reads events back as Rasa's own deserialisation does
+    assert seen["same_as_rasa"] is True
 
 
 def test_a_short_session_is_given_whole(tmp_path):

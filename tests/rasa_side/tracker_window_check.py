@@ -15,9 +15,10 @@ from rasa.shared.core.events import (
     SessionStarted,
     SlotSet,
     UserUttered,
+    deserialise_events,
 )
 
-from connectors.stores import PuenteSQLTrackerStore
+from connectors.stores import PuenteSQLTrackerStore, _deserialise
 
 DOMAIN = Domain.from_yaml(
     """
@@ -65,6 +66,8 @@ async def main(path: str, turns: int) -> None:
         await store.save(tracker)
     last = await store.retrieve(sender)
     full = await store.retrieve_full_tracker(sender)
+    raw = [e.as_dict() for e in full.events]
+    same = _deserialise(raw) == deserialise_events(raw)
     print(
         json.dumps(
             {
@@ -75,6 +78,7 @@ async def main(path: str, turns: int) -> None:
                 "window_users": [e.text for e in last.events if isinstance(e, UserUttered)],
                 "stored_users": [e.text for e in full.events if isinstance(e, UserUttered)],
                 "stored_events": len(full.events),
+                "same_as_rasa": same,
             }
         )
     )
