@@ -181,24 +181,38 @@ def goal_options_message(state: ConversationState, options: list[dict], key: str
     state.goal_best = key == "goal_options" and (
         len(options) == 1 or (None not in scores[:2] and scores[0] - scores[1] >= CLEAR_LEAD)
     )
+    names = distinct_names(options, lang)
     if state.goal_best:
-        lines = [say("goal_best", lang, label=shown(options[0], lang))]
+        lines = [say("goal_best", lang, label=names[0])]
         if len(options) > 1:
             lines.append(say("goal_others", lang))
     else:
         lines = [say(key, lang)]
-    for i, o in enumerate(options, 1):
+    for i, (o, name) in enumerate(zip(options, names, strict=True), 1):
         if state.goal_best and i == 1:
             continue
         share = f" ({o['covered_share']:.0%})" if "covered_share" in o else ""
-        lines.append(f"{i}. {shown(o, lang)}{share}")
+        lines.append(f"{i}. {name}{share}")
     if key == "goal_options" and not state.goal_best:
         lines.append(say("goal_meant", lang))
     buttons = [
-        {"title": shown(o, lang), "payload": f'/select_number{{"number": "{i}"}}'}
-        for i, o in enumerate(options, 1)
+        {"title": name, "payload": f'/select_number{{"number": "{i}"}}'}
+        for i, name in enumerate(names, 1)
     ]
     return Message("\n".join(lines), buttons=buttons)
+
+
+def distinct_names(options: list[dict], lang: str) -> list[str]:
+    """Each option as the worker reads it; where two read the same (ESCO gives
+    "ayudante técnico/a educativo/a" to the primary school and the special needs teaching
+    assistants), each of those also says its English title, so they can be told apart."""
+    plain = [shown(o, lang) for o in options]
+    names = list(plain)
+    for i, o in enumerate(options):
+        english = o.get("label_en") or ""
+        if plain.count(plain[i]) > 1 and english and english != plain[i]:
+            names[i] = f"{plain[i]} ({english})"
+    return names
 
 
 def search_goal(state: ConversationState, text: str, services) -> list[Message]:

@@ -916,3 +916,26 @@ def test_a_bare_zero_at_the_budget_question_is_a_budget_whatever_the_nlu_says(ch
     # THEN it is a budget of 0 and the next question comes, nothing is started again
     assert chat.state["constraints"]["budget"] == 0
     assert "¿Cuántas horas" in reply
+
+
+def test_two_jobs_esco_names_alike_are_told_apart_by_their_english_titles():
+    from assistant.conversation.steps import distinct_names
+
+    # GIVEN three occupations found, two of which ESCO's Spanish release names alike
+    same = "ayudante técnico/a educativo/a"
+    options = [
+        {"uri": "a", "label": same, "label_en": "primary school teaching assistant"},
+        {"uri": "b", "label": "auxiliar de educación infantil", "label_en": "x"},
+        {"uri": "c", "label": same, "label_en": "special educational needs assistant"},
+    ]
+    for o in options:
+        o["label_language"] = "es"
+    # WHEN they are offered to a Spanish-speaking worker
+    names = distinct_names(options, "es")
+    # THEN the two alike say their English titles too, and the third is left as it is
+    assert names == [
+        f"{same} (primary school teaching assistant)",
+        "auxiliar de educación infantil",
+        f"{same} (special educational needs assistant)",
+    ]
+    assert len(set(names)) == 3
