@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from assistant.conversation import parse, understand
@@ -437,9 +439,6 @@ def gap_line(gap: dict, lang: str) -> str:
 def plan_inputs(state: ConversationState) -> str:
     """A digest of everything a plan is made from: the profile (experiences, skills, the
     worker's answers), the goal, the constraints and the language."""
-    import hashlib
-    import json
-
     made_from = {
         "profile": state.profile.model_dump(mode="json"),
         "goal": state.goal["uri"],

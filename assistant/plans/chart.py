@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -183,6 +184,10 @@ def render(report: dict, skill_kinds: dict, fmt: str = "png", lang: str = "es") 
 
 
 # -- charts drawn on first fetch -----------------------------------------------------------------
+# A chart's token: the file name under var/charts and the key in its link
+TOKEN = re.compile(r"[0-9a-f]{24}")
+
+
 def write_chart_source(
     folder: Path, token: str, report: dict, skill_kinds: dict, lang: str
 ) -> Path:

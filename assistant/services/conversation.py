@@ -57,14 +57,14 @@ class LiveServices:
     def chart_url(self, gaps: dict, language: str, reuse: str | None = None) -> str | None:
         """The chart is drawn by the web app when it is first fetched (drawing took 170-600
         ms, more than the rest of the plan turn): the turn only writes what it shows."""
-        from assistant.plans.chart import write_chart_source
+        from assistant.plans.chart import TOKEN, write_chart_source
         from assistant.services.plans import skill_kinds
 
         settings = get_settings()
         prefix = f"{settings.base_url}/charts/"
         if reuse and reuse.startswith(prefix) and reuse.endswith(".png"):
-            kept = settings.var_dir / "charts" / f"{reuse[len(prefix) : -len('.png')]}.json"
-            if kept.name != ".json" and "/" not in kept.name and kept.exists():
+            token = reuse[len(prefix) : -len(".png")]
+            if TOKEN.fullmatch(token) and (settings.var_dir / "charts" / f"{token}.json").exists():
                 return reuse  # not yet purged (retention.purge_charts)
         token = secrets.token_hex(12)
         write_chart_source(settings.var_dir / "charts", token, gaps, skill_kinds(gaps), language)

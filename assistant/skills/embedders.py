@@ -229,7 +229,8 @@ class QueryCache:
                 self._kept.move_to_end(k)
         missing = list(dict.fromkeys(k for k in keys if k not in found))
         if missing:
-            first = {k: t for k, t in zip(keys, texts, strict=True) if k in set(missing)}
+            wanted = set(missing)
+            first = {k: t for k, t in zip(keys, texts, strict=True) if k in wanted}
             vectors = self.inner.embed_queries([first[k] for k in missing])
             with self._lock:
                 for k, v in zip(missing, vectors, strict=True):

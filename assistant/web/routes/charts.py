@@ -3,16 +3,13 @@ the dialogue links to (/charts/<token>.png and .svg, no API key: the token is th
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
 from assistant.config import Settings
+from assistant.plans.chart import TOKEN
 from assistant.web.routes.schemas import ChartRequest
 from assistant.web.routes.shared import api_router, off_loop, profile_of
-
-TOKEN = re.compile(r"[0-9a-f]{24}")
 
 
 def gaps_chart_router() -> APIRouter:
