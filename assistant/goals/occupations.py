@@ -29,6 +29,12 @@ DENSE_WEIGHT = 0.65
 CANDIDATES = 200
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 LEXICON_BONUS = (1.0, 0.8, 0.6)  # for the first, second and third occupation a term names
+# The text is exactly one of ESCO's titles ("auxiliar de educación infantil" is the early
+# years teaching assistant's Spanish preferred title; the dense and n-gram signals put the
+# primary school assistant, whose titles share most words, ahead of it)
+EXACT_BONUS = {"preferred": 1.0, "alt": 0.5}
+_ARTICLE = re.compile(r"^(?:una?|el|la|los|las|an?|the|um|uma|o)\s+")
+_PUNCT = re.compile(r"[^\w\s/-]+")
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,27 @@ class OccupationSearch:
         self._lock = threading.Lock()
         self._tfidf: dict[str, tuple | None] = {}
         self._titles: dict[str, tuple] = {}
+        self._exact: dict[str, dict[str, float]] | None = None
+
+    def _exact_titles(self) -> dict[str, dict[str, float]]:
+        """Folded title -> {occupation: bonus}, over the English titles and every local
+        language's, each gendered pair ("cajero/cajera", "cajero/a") under both forms."""
+        with self._lock:
+            if self._exact is None:
+                view = self.engine.view
+                exact: dict[str, dict[str, float]] = {}
+                pairs = [(uri, label, alts) for uri, (label, alts, _) in view.occupations.items()]
+                for lang in view.local:
+                    for uri, t in view.labels_in(lang, "occupation").items():
+                        pairs.append((uri, t.preferred, t.alts))
+                for uri, preferred, alts in pairs:
+                    for kind, titles in (("preferred", (preferred,)), ("alt", alts)):
+                        for title in titles:
+                            for form in title_forms(title):
+                                held = exact.setdefault(form, {})
+                                held[uri] = max(held.get(uri, 0.0), EXACT_BONUS[kind])
+                self._exact = exact
+            return self._exact
 
     def _title_matcher(self, lang: str):
         """(matcher, term key -> ordered URIs) for a language's job-title lexicon, or None."""
@@ -190,6 +217,8 @@ class OccupationSearch:
                 lexical_titles[uri] = max(lexical_titles.get(uri, 0.0), bonus)
         for uri, bonus in lexical_titles.items():
             combined[uri] = combined.get(uri, 0.0) + bonus
+        for uri, bonus in self._exact_titles().get(plain_title(clean.text), {}).items():
+            combined[uri] = combined.get(uri, 0.0) + bonus
         ranked = sorted(combined.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         return [
             OccupationHit(u, self.engine.view.occupations[u][0], min(1.0, s))
@@ -202,6 +231,40 @@ HELPER_WORDS = frozenset(
     {"auxiliar", "asistente", "ayudante", "assistente", "ajudante", "assistant", "helper", "aide"}
 )
 HELPER_TITLE = re.compile(r"\b(assistant|helper|aide)\b")
+
+
+def plain_title(text: str) -> str:
+    """A title as compared exactly: folded, without punctuation or a leading article."""
+    text = " ".join(_PUNCT.sub(" ", fold(text)).split())
+    return _ARTICLE.sub("", text)
+
+
+def title_forms(title: str) -> set[str]:
+    """The forms of a title: "director técnico/directora técnica" is two titles, and
+    "técnico/a educativo/a" is "técnico educativo" and "técnica educativa"."""
+    parts = [p.strip() for p in title.split("/")]
+    if (
+        len(parts) == 2
+        and all(len(p) > 3 for p in parts)
+        and fold(parts[0])[:3] == fold(parts[1])[:3]
+    ):
+        forms = set(parts)  # two whole titles, one per gender
+    else:
+        forms = {title}
+    out = set()
+    for form in forms:
+        if re.search(r"\w/as?\b", form):
+            out.add(re.sub(r"(\w)/as?\b", r"\1", form))
+            out.add(re.sub(r"(\w)o/a(s?)\b|(\w)/a(s?)\b", _feminine, form))
+        else:
+            out.add(form)
+    return {plain_title(f) for f in out if f}
+
+
+def _feminine(match: re.Match) -> str:
+    if match.group(1):
+        return match.group(1) + "a" + match.group(2)
+    return match.group(3) + "a" + match.group(4)
 
 
 def _outermost(matches):

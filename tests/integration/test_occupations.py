@@ -150,3 +150,20 @@ def test_cli_json_and_batch(search, tmp_path):
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert rows[0]["id"] == 1 and len(rows[0]["occupations"]) == 5
     assert rows[1]["occupations"] == [] and "error" in rows[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("auxiliar de educación infantil", "early years teaching assistant"),
+        ("Auxiliar de Educacion Infantil", "early years teaching assistant"),
+        ("una conductora de autobús", "bus driver"),
+    ],
+)
+def test_an_exact_esco_title_comes_first(search, text, expected):
+    # GIVEN a goal typed exactly as one of ESCO's titles for an occupation (its Spanish
+    # preferred title, any case or accents, a gendered form, an article before it)
+    # WHEN it is searched in Spanish
+    labels = [h.label for h in search.search(text, language="es", top=3)]
+    # THEN that occupation comes first, not one whose titles merely share its words
+    assert labels[0] == expected, labels
