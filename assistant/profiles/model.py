@@ -82,14 +82,20 @@ class Profile(BaseModel):
 
     def merge(self, other: list[ProfileSkill]) -> None:
         """Add skills found in a new experience; a skill already present keeps its source
-        and rating and gains the new evidence (never the same quote twice)."""
+        and rating and gains the new evidence (never the same quote twice), first when it
+        supports the skill better: "ayudo al más grande con la tarea" is the quote for homework
+        help, not the "Trabajo de niñera" told before it."""
         for skill in other:
             mine = self.get(skill.uri)
             if mine is None:
                 self.skills.append(skill)
                 continue
             seen = {e.text for e in mine.evidence}
-            mine.evidence += [e for e in skill.evidence if e.text not in seen]
+            new = [e for e in skill.evidence if e.text not in seen]
+            if skill.confidence > mine.confidence:
+                mine.evidence = new + mine.evidence
+            else:
+                mine.evidence += new
             mine.confidence = max(mine.confidence, skill.confidence)
 
     def as_dict(self) -> dict:

@@ -55,18 +55,46 @@ def worker_occupations(engine, vectors: np.ndarray, model: str, cal, lang: str =
     return named, promoted
 
 
-def read_through(engine, embedder, how, sentences, tasks, occupations) -> None:
+def read_through(engine, embedder, how, sentences, tasks, occupations, titles=()) -> None:
     """Adds the route's evidence to the sentences' dense matches and to the listed tasks'.
-    `how` is (model, calibration, language); `sentences` (vectors, found per sentence);
-    `tasks` (listed task segments, found per task: embedded here)."""
-    vectors, dense = sentences
-    listed, clauses = tasks
-    _add(engine, how, vectors, dense, occupations)
-    if listed and ROUTE_CLAUSES:
-        # a task listed with others is read on its own too: "les hago la cena" is drowned
-        # in its long sentence, but alone it meets its skill
-        found = embedder.embed_queries([s.text for s in listed])
-        _add(engine, how, found, clauses, occupations)
+    `how` is (model, calibration, language); `sentences` (segments, vectors, found per
+    sentence); `tasks` (listed task segments, found per task: embedded here); `titles` the
+    spans where the worker names their own job."""
+    units, vectors, dense = sentences
+    listed, clauses = tasks if ROUTE_CLAUSES else ([], [])
+    # a unit naming the job is read without the job's name: "Trabajo de niñera con dos
+    # hermanitos" names the job; it does not say she helps with homework (it was quoted so)
+    named = [(0, i) for i, u in enumerate(units) if _names_job(u, titles)]
+    named += [(1, i) for i, u in enumerate(listed) if _names_job(u, titles)]
+    rest = [_without(units[i] if kind == 0 else listed[i], titles) for kind, i in named]
+    # a task listed with others is read on its own too: "les hago la cena" is drowned in its
+    # long sentence, but alone it meets its skill
+    texts = [t.text for t in listed] + [r for r in rest if r]
+    found = embedder.embed_queries(texts) if texts else None
+    read = [np.array(vectors, np.float32, copy=True)]
+    read.append(np.array(found[: len(listed)], np.float32, copy=True) if listed else None)
+    spare = iter(found[len(listed) :] if found is not None else ())
+    for (kind, i), text in zip(named, rest, strict=True):
+        read[kind][i] = next(spare) if text else 0.0  # only the job's name: no evidence
+    _add(engine, how, read[0], dense, occupations)
+    if listed:
+        _add(engine, how, read[1], clauses, occupations)
+
+
+def _names_job(unit, titles) -> bool:
+    return any(unit.start <= t.start < unit.end for t in titles)
+
+
+def _without(unit, titles) -> str:
+    """The unit's text without the words naming the job ("trabajo de niñera"); "" when
+    little else is left."""
+    text = unit.text
+    for t in sorted(titles, key=lambda t: -t.start):
+        if unit.start <= t.start < unit.end:
+            a = max(t.phrase_start, unit.start) - unit.start
+            b = min(t.end, unit.end) - unit.start
+            text = text[:a] + " " + text[b:]
+    return text if len([w for w in text.split() if len(w) > 2]) >= 2 else ""
 
 
 def _add(engine, how, vectors, dense, occupations) -> None:

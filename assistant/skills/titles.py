@@ -59,11 +59,17 @@ class TitleSpan:
     text: str
     start: int
     end: int
+    said_from: int = -1  # where the words naming it begin ("trabajo de", "I work as")
+
+    @property
+    def phrase_start(self) -> int:
+        return self.start if self.said_from < 0 else self.said_from
 
 
 def own_job_titles(text: str, lang: str) -> list[TitleSpan]:
-    """The spans where the worker names a job they do or did, in order, each once."""
-    found: dict[str, TitleSpan] = {}
+    """The spans where the worker names a job they do or did, in order (a job named twice
+    is two spans: each sentence naming it is read without it)."""
+    found: dict[int, TitleSpan] = {}
     for pattern in PATTERNS.get(lang, ()):
         for match in pattern.finditer(text):
             group = "title" if match.group("title") else "gerund"
@@ -71,6 +77,8 @@ def own_job_titles(text: str, lang: str) -> list[TitleSpan]:
                 match.group(group) is None or match.group(group).lower() in VAGUE_GERUNDS
             ):
                 continue
-            span = TitleSpan(match.group(group), match.start(group), match.end(group))
-            found.setdefault(span.text.lower(), span)
+            span = TitleSpan(
+                match.group(group), match.start(group), match.end(group), match.start()
+            )
+            found.setdefault(span.start, span)
     return sorted(found.values(), key=lambda s: s.start)

@@ -181,3 +181,27 @@ def test_a_wrong_reading_is_never_shown(results, story, uri, label):
     shown = {s["uri"] for key in ("skills", "transversal", "digital") for s in payload[key]}
     # THEN the wrong reading is in none of them
     assert SKILL + uri not in shown, f"{story}: '{label}' is shown"
+
+
+# Where each expectation's evidence is in the story: the words a counsellor would point at.
+QUOTED = {
+    ("waitress", "teamwork"): "cover for each other",
+    ("waitress", "handling complaints"): "apologize",
+    ("waitress", "memorising"): "by heart",
+    ("nanny", "homework help"): "con la tarea",
+    ("nanny", "communication with parents"): "papás",
+    ("nanny", "messaging app for work"): "WhatsApp",
+}
+
+
+@pytest.mark.parametrize(("story", "what"), sorted(QUOTED), ids=lambda v: v.replace(" ", "_"))
+def test_a_skill_quotes_the_sentence_that_shows_it(results, story, what):
+    # GIVEN a story where the worker names their job in one sentence and shows the skill in
+    # another ("Trabajo de niñera con dos hermanitos." was once quoted for homework help)
+    accepted = {SKILL + uri for s, w, a in EXPECTED if (s, w) == (story, what) for uri in a}
+    # WHEN the engine finds the skill
+    hits = [h for h in results[story].skills[:TOP_N] if h.uri in accepted]
+    assert hits, f"{story}: no {what}"
+    # THEN its first quote is the sentence that shows it
+    quote = hits[0].evidence[0].text
+    assert QUOTED[(story, what)] in quote, f"{what} quoted from {quote!r}"

@@ -43,3 +43,18 @@ def test_no_title_is_read_where_the_worker_names_none(text, lang):
     # WHEN the titles are looked for
     # THEN none is found
     assert own_job_titles(text, lang) == []
+
+
+def test_a_sentence_is_read_for_the_route_without_the_words_naming_the_job():
+    # GIVEN a sentence that names the worker's job and one that only names it
+    from assistant.skills.occupation_route import _without
+    from assistant.skills.segment import Segment
+
+    text = "Trabajo de niñera con dos hermanitos, de lunes a viernes. Soy niñera."
+    titles = own_job_titles(text, "es")
+    first = Segment(text[:57], 0, 57)
+    second = Segment(text[58:], 58, len(text))
+    # WHEN each is read for the occupation route
+    # THEN the first keeps what it says besides the job, the second says nothing else
+    assert _without(first, titles).split() == "con dos hermanitos, de lunes a viernes.".split()
+    assert _without(second, titles) == ""
