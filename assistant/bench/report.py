@@ -21,7 +21,11 @@ def write_report(result: dict, root: Path = PROJECT_ROOT) -> tuple[Path, Path]:
     plot = docs / "benchmarks-skills.png"
     _plot(result["skills_quality"], plot)
     _plot_latency(result, docs / "benchmarks-latency.png")
-    (docs / "benchmarks.md").write_text(_markdown(result, plot.name))
+    from assistant.bench.includes import update_docs
+
+    report = _markdown(result, plot.name)
+    (docs / "benchmarks.md").write_text(report)
+    update_docs(docs, report)  # the figures other docs quote, from this same run
     return latest, docs / "benchmarks.md"
 
 
