@@ -292,7 +292,8 @@ class SkillEngine:
         dense += clauses
         lexical = [dict(mentions.get(unit, {})) for unit in units]  # a whole sentence: none
         _read_behaviour(clean.text, lang, units, dense, lexical, blocks)
-        reading.hits = self._combine(units, dense, lexical, promoted, cal)
+        naming = {i for i, u in enumerate(units) if occupation_route._names_job(u, titles)}
+        reading.hits = self._combine(units, dense, lexical, promoted, cal, naming)
         return reading
 
     def _dense(
@@ -350,23 +351,19 @@ class SkillEngine:
                     out[i][mention.uri] = max(out[i].get(mention.uri, 0.0), weight)
         return out
 
-    def _combine(self, segments, dense, lexical, promoted, cal) -> list[SkillHit]:
+    def _combine(self, segments, dense, lexical, promoted, cal, naming=()) -> list[SkillHit]:
+        """`naming`: the units that name the worker's job ("Trabajo de niñera con dos
+        hermanitos"), where the job's skills are not promoted: the sentence names the job, it
+        does not show its skills (it was the quote for five of them)."""
         miss: dict[str, float] = defaultdict(lambda: 1.0)
         evidence: dict[str, list[tuple[float, Segment]]] = defaultdict(list)
-        supported: set[str] = set()
-        for seg, d, lex in zip(segments, dense, lexical, strict=True):
+        for i, (seg, d, lex) in enumerate(zip(segments, dense, lexical, strict=True)):
             for uri in set(d) | set(lex):
                 p = 1 - (1 - d.get(uri, 0.0)) * (1 - lex.get(uri, 0.0))
-                if d.get(uri, 0.0) > TAIL:
-                    supported.add(uri)
+                if uri in promoted and d.get(uri, 0.0) > TAIL and i not in naming:
+                    p += (1 - p) * cal.occupation_boost * promoted[uri]
                 miss[uri] *= 1 - p
                 evidence[uri].append((p, seg))
-        # the worker's occupation is one piece of evidence for each of its skills, counted
-        # once: counted per sentence, five faint sentences made "workplace sanitation" a
-        # nanny's skill. Tune part: recall@10 en .394 -> .384, es .320 -> .322, t+d .411 ->
-        # .416 (a stronger boost counted once did no better)
-        for uri in supported & set(promoted):
-            miss[uri] *= 1 - cal.occupation_boost * promoted[uri]
         hits = []
         for uri, m in miss.items():
             info = self.view.skills.get(uri)

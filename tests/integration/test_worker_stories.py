@@ -205,3 +205,15 @@ def test_a_skill_quotes_the_sentence_that_shows_it(results, story, what):
     # THEN its first quote is the sentence that shows it
     quote = hits[0].evidence[0].text
     assert QUOTED[(story, what)] in quote, f"{what} quoted from {quote!r}"
+
+
+def test_a_sentence_naming_the_job_does_not_show_the_job_s_tasks(engine):
+    # GIVEN a worker who so far only said what her job is
+    result = engine.extract("Trabajo de niñera con dos hermanitos.", language="es", top=TOP_N)
+    # WHEN the skills found are read
+    found = {hit.uri for hit in result.skills}
+    # THEN tasks she has not told of are not read into it (homework help and the parents were
+    # once quoted from this sentence), while what the job plainly is may be
+    homework = SKILL + "12efe5f2-f7ec-4f03-b359-afba5b9f62de"
+    parents = SKILL + "efe801a5-8704-4def-8a96-c32f7a6cb9fb"
+    assert not found & {homework, parents}, [h.label for h in result.skills]
