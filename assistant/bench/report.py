@@ -209,7 +209,9 @@ def _gap_lines(r: dict) -> list[str]:
         "## Gaps and plans (tests/data/gapset, test part; issue #21)",
         "",
         "Targets per language: credit recall ≥ 0.80, wrong top-5 ≤ 0.05, top-5 relevance "
-        "≥ 0.80, plan coverage on essential target skills ≥ 0.60 (docs/plans.md).",
+        "≥ 0.80, plan coverage on essential target skills ≥ 0.60 (docs/plans.md). wrong_top5 is "
+        "the gap report before the confirmation question; wrong_top5_after_question is the first "
+        "five gaps the worker is shown once a truthful worker has answered it.",
         "",
         "```",
         table(r["gaps_quality"], "test"),

@@ -13,7 +13,9 @@ pooled over skills, not averaged per case:
   (also over the credited skills essential for the target: `credit_recall_essential`);
 - credit after the question: the same once the confirmation turn (`skills_to_confirm`) is
   answered by a worker who says yes exactly to what the counsellor credits;
-- wrong top-5 gaps: of the credited skills, the share among Puente's first five gaps;
+- wrong top-5 gaps: of the credited skills, the share among Puente's first five gaps; and the
+  same after the question (the first five the worker is shown once the truthful worker's
+  answers are credited: `wrong_top5_after_question`);
 - top-5 relevance: of Puente's first five gaps, the share the counsellor names or ESCO links to
   the target (essential or optional);
 - counsellor gaps in top 5: of the gaps the counsellor names, the share in Puente's first five;
@@ -119,6 +121,7 @@ def score_case(case: GapCase, answer: dict, essential: set[str], linked: set[str
     # the confirmation turn, answered by a truthful worker: yes to what the counsellor credits
     confirmed = covered | (set(answer.get("asked", ())) & set(case.credit))
     top = answer["gaps"][:TOP]
+    shown = [g for g in answer["gaps"] if g not in confirmed][:TOP]  # after the question
     credit, named = set(case.credit), set(case.gaps)
     plan_skills = {uri for offer in answer["offers"] for uri in offer["covers"]}
     return {
@@ -129,6 +132,7 @@ def score_case(case: GapCase, answer: dict, essential: set[str], linked: set[str
         "credit_essential": len(credit & essential),
         "credit_essential_covered": len(credit & essential & covered),
         "credit_in_top": len(credit & set(top)),
+        "credit_in_top_shown": len(credit & set(shown)),
         "top": len(top),
         "top_relevant": sum(1 for g in top if g in named or g in linked),
         "named": len(named),
@@ -155,6 +159,7 @@ def summarise(counts: list[dict]) -> dict:
         "asked_per_case": share("asked", "cases"),
         "credit_recall_essential": share("credit_essential_covered", "credit_essential"),
         "wrong_top5": share("credit_in_top", "credit"),
+        "wrong_top5_after_question": share("credit_in_top_shown", "credit"),
         "top5_relevance": share("top_relevant", "top"),
         "named_in_top5": share("named_in_top", "named"),
         "named_credited": share("named_covered", "named"),
@@ -242,6 +247,7 @@ def run_gap_evaluation(
     if keep_cases:
         result["cases"] = [
             {"id": c.id, "part": part_of(c.id), "target": c.target_label, **a, **s}
+            | {"asked": a.get("asked", []), "asked_n": s.get("asked", 0)}
             for c, a, s in rows
         ]
     return result
@@ -253,6 +259,7 @@ METRICS = (
     "named_credited",
     "credit_recall_essential",
     "wrong_top5",
+    "wrong_top5_after_question",
     "top5_relevance",
     "named_in_top5",
     "plan_essential_share",
@@ -274,7 +281,8 @@ def table(result: dict, part: str = "test") -> str:
     for metric in METRICS:
         cells = []
         for lang in langs:
-            pair = ([before[lang][metric]] if before else []) + [now[lang][metric]]
+            # a result from before a metric existed shows "-" for it
+            pair = ([before[lang].get(metric)] if before else []) + [now[lang].get(metric)]
             for i, value in enumerate(pair):
                 width = 11 if before and i == 0 else 9
                 cells.append(("-" if value is None else f"{value:g}").rjust(width))

@@ -199,6 +199,7 @@ def test_gaps_are_reported_before_story_credit_and_now_on_the_test_part():
         "named_credited": 0.13,
         "credit_recall_essential": 0.43,
         "wrong_top5": 0.16,
+        "wrong_top5_after_question": 0.07,
         "top5_relevance": 1.0,
         "named_in_top5": 0.27,
         "plan_essential_share": 0.79,
@@ -215,6 +216,8 @@ def test_gaps_are_reported_before_story_credit_and_now_on_the_test_part():
     assert "en before   en now" in text
     row = next(line for line in text.splitlines() if line.startswith("credit_recall "))
     assert row.split()[1:] == ["0.42", "0.44", "0.44", "0.44"]
+    row = next(line for line in text.splitlines() if line.startswith("wrong_top5_after_"))
+    assert row.split()[1:] == ["0.07"] * 4
 
 
 def test_the_load_section_states_its_conditions():
