@@ -28,8 +28,16 @@ def entity(entities: list[dict], name: str) -> str | None:
 
 
 def quote(text: str, limit: int = 90) -> str:
+    """The worker's words, cut where a word ends when too long ("I apologize a…" read as
+    another word)."""
     text = " ".join(text.split())
-    return f"«{text if len(text) <= limit else text[: limit - 1] + '…'}»"
+    if len(text) > limit:
+        cut = text[: limit - 1]
+        space = cut.rfind(" ")
+        if space > limit // 2 and text[limit - 1] != " ":
+            cut = cut[:space]
+        text = cut.rstrip(" ,;:") + "…"
+    return f"«{text}»"
 
 
 def relabel(state: ConversationState, services) -> None:

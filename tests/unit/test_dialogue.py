@@ -939,3 +939,22 @@ def test_two_jobs_esco_names_alike_are_told_apart_by_their_english_titles():
         f"{same} (special educational needs assistant)",
     ]
     assert len(set(names)) == 3
+
+
+def test_a_long_quote_is_cut_where_a_word_ends():
+    from assistant.conversation.steps import quote
+
+    # GIVEN a sentence longer than a quote may be
+    text = (
+        "I take orders, bring out the plates and when the kitchen messes up an order I "
+        "apologize and fix it with the cook."
+    )
+    # WHEN it is quoted in the review
+    shown = quote(text)
+    # THEN it is cut after a whole word, marked as cut, and no longer than the limit
+    assert shown == (
+        "«I take orders, bring out the plates and when the kitchen messes up an order I apologize…»"
+    )
+    assert len(shown) <= 92
+    # AND a short one is whole
+    assert quote("  I take   orders. ") == "«I take orders.»"
