@@ -44,6 +44,8 @@ from assistant.skills.vector_index import RECIPE_VERSION, VectorIndex, ensure_in
 FIELD_WEIGHT = {"label": 1.0, "alt": 0.98, "description": 0.94}
 DENSE_CANDIDATES = 100  # vectors per segment (3 x top when more are asked for)
 TAIL = 0.01  # score scale of matches below a model's `low`
+# how a unit naming the worker's job ranks as a quote against one that shows the skill
+TITLED_QUOTE = 0.5
 FAST_MODELS = {"minilm"}  # fast enough to index every label and description
 INDEX_RECIPES = {
     "skills": lambda view, rich: skill_entries(view, rich),
@@ -244,11 +246,14 @@ class SkillEngine:
             text,
             language,
             lambda v, model, cal, lang: self._dense_among(v, model, cal, lang, wanted),
+            promote_titled=True,  # a target skill may be credited through the worker's job
         )
         hits = [h for h in reading.hits or [] if h.uri in wanted]
         return Support(hits, [uri for uri, _, _ in reading.occupations])
 
-    def _read(self, text: object, language: str, dense_for, route: bool = True) -> _Reading:
+    def _read(
+        self, text: object, language: str, dense_for, route: bool = True, promote_titled=False
+    ) -> _Reading:
         clean = clean_input(text, self.max_chars, language)
         lang = clean.language if clean.language in ("en", "es", "pt") else "es"
         notes = list(clean.notes)
@@ -292,8 +297,8 @@ class SkillEngine:
         dense += clauses
         lexical = [dict(mentions.get(unit, {})) for unit in units]  # a whole sentence: none
         _read_behaviour(clean.text, lang, units, dense, lexical, blocks)
-        naming = {i for i, u in enumerate(units) if occupation_route._names_job(u, titles)}
-        reading.hits = self._combine(units, dense, lexical, promoted, cal, naming)
+        titled = {i for i, u in enumerate(units) if occupation_route._names_job(u, titles)}
+        reading.hits = self._combine(units, dense, lexical, promoted, cal, titled, promote_titled)
         return reading
 
     def _dense(
@@ -351,19 +356,33 @@ class SkillEngine:
                     out[i][mention.uri] = max(out[i].get(mention.uri, 0.0), weight)
         return out
 
-    def _combine(self, segments, dense, lexical, promoted, cal, naming=()) -> list[SkillHit]:
-        """`naming`: the units that name the worker's job ("Trabajo de niñera con dos
-        hermanitos"), where the job's skills are not promoted: the sentence names the job, it
-        does not show its skills (it was the quote for five of them)."""
+    def _combine(
+        self, segments, dense, lexical, promoted, cal, titled=(), promote_titled=False
+    ) -> list[SkillHit]:
+        """`titled`: the units that name the worker's job ("Trabajo de niñera con dos
+        hermanitos"). They name the job; they do not show its skills: the job's skills are
+        promoted there only when another unit shows them too (or with `promote_titled`: a
+        target skill may be credited through the job), and they are quoted only after a unit
+        that shows the skill (such a sentence was the quote for five of the nanny's skills)."""
         miss: dict[str, float] = defaultdict(lambda: 1.0)
         evidence: dict[str, list[tuple[float, Segment]]] = defaultdict(list)
+        # skills some other unit shows too: for them the job's name counts as one more sign
+        elsewhere = {
+            uri
+            for i, d in enumerate(dense)
+            if i not in titled
+            for uri, value in d.items()
+            if value > TAIL
+        }
         for i, (seg, d, lex) in enumerate(zip(segments, dense, lexical, strict=True)):
             for uri in set(d) | set(lex):
                 p = 1 - (1 - d.get(uri, 0.0)) * (1 - lex.get(uri, 0.0))
-                if uri in promoted and d.get(uri, 0.0) > TAIL and i not in naming:
+                shows = p * (TITLED_QUOTE if i in titled else 1.0)
+                lifted = promote_titled or i not in titled or uri in elsewhere
+                if lifted and uri in promoted and d.get(uri, 0.0) > TAIL:
                     p += (1 - p) * cal.occupation_boost * promoted[uri]
                 miss[uri] *= 1 - p
-                evidence[uri].append((p, seg))
+                evidence[uri].append((shows, seg))
         hits = []
         for uri, m in miss.items():
             info = self.view.skills.get(uri)
