@@ -216,8 +216,46 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
     def _additional_events(self, session, tracker):
         loaded = getattr(tracker, "puente_loaded", None)
         if loaded is None:
-            return super()._additional_events(session, tracker)
-        return itertools.islice(tracker.events, loaded, len(tracker.events))
+            events = super()._additional_events(session, tracker)
+        else:
+            events = itertools.islice(tracker.events, loaded, len(tracker.events))
+        return map(_Stored, events)
+
+
+# What is kept of Rasa's intent ranking in a stored user event (the runners-up, for whoever
+# reads a transcript to see what NLU hesitated between); the served turn has it whole.
+RANKING_KEPT = 3
+
+
+class _Stored:
+    """An event as the store writes it (all Rasa's save reads of it is `type_name` and
+    `as_dict`): without what Rasa restores by itself when it reads the event back (a user
+    event's text, message id and metadata repeated inside its parse data; a bot event's
+    empty fields), and without what nothing reads again (the text's token offsets, the tail
+    of the intent ranking). Issue #22: a user event was ~1.5 KB, mostly these."""
+
+    def __init__(self, event) -> None:
+        self.event = event
+        self.type_name = event.type_name
+
+    def as_dict(self) -> dict:
+        return slim(self.event.as_dict())
+
+
+def slim(data: dict) -> dict:
+    kind = data.get("event")
+    if kind == "user" and isinstance(data.get("parse_data"), dict):
+        parse = dict(data["parse_data"])
+        for key, same in (("text", "text"), ("message_id", "message_id"), ("metadata", "metadata")):
+            if key in parse and parse[key] == data.get(same):
+                del parse[key]  # UserUttered puts the event's own back in
+        parse.pop("text_tokens", None)
+        if isinstance(parse.get("intent_ranking"), list):
+            parse["intent_ranking"] = parse["intent_ranking"][:RANKING_KEPT]
+        return {**data, "parse_data": parse}
+    if kind == "bot" and isinstance(data.get("data"), dict):
+        return {**data, "data": {k: v for k, v in data["data"].items() if v is not None}}
+    return data
 
 
 @functools.cache

@@ -51,6 +51,17 @@ def test_a_long_session_gives_rasa_a_bounded_window_and_stores_every_event_once(
     assert seen["same_as_rasa"] is True
 
 
+def test_stored_events_leave_out_only_what_nothing_reads_again(tmp_path):
+    # GIVEN user events as Rasa's processor makes them (parse data repeating the text, id and
+    # metadata, token offsets, a ranking of every intent) and bot events with empty fields
+    # WHEN a session is saved and read back through Puente's tracker store
+    seen = run_session(tmp_path, 12)
+    # THEN every event reads back as told (the first three intents of the ranking kept)
+    assert seen["read_back_as_told"] is True
+    # AND a user event takes under two thirds of the room Rasa's own dict would
+    assert seen["user_event_bytes"] < 2 / 3 * seen["user_event_bytes_unslimmed"], seen
+
+
 def test_a_short_session_is_given_whole(tmp_path):
     # GIVEN a session shorter than the window
     seen = run_session(tmp_path, WINDOW_TURNS)

@@ -30,14 +30,67 @@ slots:
 )
 
 
+RANKING = [{"name": f"intent_{i}", "confidence": 0.1 - i / 100} for i in range(10)]
+META = {"puente": {"address": "a1b2"}}
+BUTTONS = {"buttons": [{"title": "Sí", "payload": "/affirm"}], "image": None, "custom": None}
+
+
+def user(n: int) -> UserUttered:
+    """A user event as Rasa's processor makes it from a parsed message."""
+    text, intent = f"message {n}", {"name": "greet", "confidence": 1.0}
+    parse = {
+        "intent": intent,
+        "entities": [{"entity": "number", "value": str(n), "start": 8, "end": 9}],
+        "text": text,
+        "message_id": f"m{n}",
+        "metadata": META,
+        "text_tokens": [[0, 7], [8, 8 + len(str(n))]],
+        "intent_ranking": RANKING,
+    }
+    return UserUttered(
+        text,
+        intent,
+        parse["entities"],
+        parse,
+        input_channel="rest",
+        message_id=f"m{n}",
+        metadata=META,
+    )
+
+
 def turn(n: int, slots: dict) -> list:
     return [
-        UserUttered(f"message {n}", {"name": "greet", "confidence": 1.0}),
+        user(n),
         ActionExecuted("action_converse"),
         *[SlotSet(k, v) for k, v in slots.items()],
-        BotUttered(f"reply {n}"),
+        BotUttered(f"reply {n}", BUTTONS),
         ActionExecuted("action_listen"),
     ]
+
+
+def read_back_as_told(full) -> bool:
+    """Every event read back is the one told, but for what the store leaves out on purpose
+    (token offsets, the intent ranking past its first RANKING_KEPT)."""
+    from connectors.stores import RANKING_KEPT
+
+    users = [e for e in full.events if isinstance(e, UserUttered)]
+    bots = [e for e in full.events if isinstance(e, BotUttered)]
+    for n, got in enumerate(users):
+        told = user(n).parse_data
+        told = {k: v for k, v in told.items() if k != "text_tokens"}
+        told["intent_ranking"] = RANKING[:RANKING_KEPT]
+        if got.parse_data != told or got.message_id != f"m{n}" or got.metadata != META:
+            return False
+    return all(b == BotUttered(f"reply {n}", BUTTONS) for n, b in enumerate(bots))
+
+
+def stored_bytes(path: str, kind: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute(
+            "SELECT MAX(LENGTH(data)) FROM events WHERE type_name = ?", (kind,)
+        ).fetchone()[0]
 
 
 async def main(path: str, turns: int) -> None:
@@ -79,6 +132,9 @@ async def main(path: str, turns: int) -> None:
                 "stored_users": [e.text for e in full.events if isinstance(e, UserUttered)],
                 "stored_events": len(full.events),
                 "same_as_rasa": same,
+                "read_back_as_told": read_back_as_told(full),
+                "user_event_bytes": stored_bytes(path, "user"),
+                "user_event_bytes_unslimmed": len(json.dumps(user(29).as_dict())),
             }
         )
     )
