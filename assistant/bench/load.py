@@ -134,7 +134,7 @@ async def run_users(
 def rest_turns(levels: tuple[int, ...] = (1, 10, 50), turns: int = 40) -> dict:
     """The load levels, each user holding a conversation of `turns` turns (both languages:
     the first `turns` of the long conversation, assistant/bench/long_conversation.py)."""
-    from assistant.bench.long_conversation import long_script
+    from assistant.bench.long_script import long_script
 
     settings = get_settings()
     scripts = {lang: long_script(lang, turns) for lang in ("es", "en")}

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import typer
 
-from assistant.cli import emit_json, fail
+from assistant.cli.output import emit_json, fail
 
 app = typer.Typer(
     no_args_is_help=True,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from assistant.cli import emit_json, fail
+from assistant.cli.output import emit_json, fail
 
 app = typer.Typer(no_args_is_help=True, help="The micro-credential catalogue.")
 

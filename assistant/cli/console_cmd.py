@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from assistant.cli import fail
+from assistant.cli.output import fail
 
 app = typer.Typer(no_args_is_help=True, help="Counsellor console accounts.")
 

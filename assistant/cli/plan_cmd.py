@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from pydantic import ValidationError
 
-from assistant.cli import emit_json, fail
+from assistant.cli.output import emit_json, fail
 
 
 def plan(

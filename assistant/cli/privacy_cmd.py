@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import emit_json, fail
+from assistant.cli.output import emit_json, fail
 
 app = typer.Typer(no_args_is_help=True, help="Export or delete a person's data by their code.")
 

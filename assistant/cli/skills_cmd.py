@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from assistant.cli import emit_json, fail, run_jsonl_batch
+from assistant.cli.output import emit_json, fail, run_jsonl_batch
 from assistant.errors import InputTextError
 from assistant.progress import progress_bar
 

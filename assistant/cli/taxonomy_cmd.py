@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from assistant.cli import emit_json, fail
+from assistant.cli.output import emit_json, fail
 
 app = typer.Typer(no_args_is_help=True, help="The ESCO taxonomy in the database.")
 

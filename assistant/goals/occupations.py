@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.skills.calibration import LOCAL_LABELS
 from assistant.skills.embedders import get_embedder
-from assistant.skills.engine import LOCAL_LABELS
 from assistant.skills.lexicon import fold
 from assistant.skills.text import clean_input
 

@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.errors import ModelUnavailableError
+from assistant.skills.cpu import cpu_has_native_bf16
 
 
 class Embedder(Protocol):
@@ -43,14 +44,6 @@ def _encode_locked(embedder, encode, texts: list[str]) -> np.ndarray:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     with embedder._lock:
         return _normalise(np.atleast_2d(encode(list(texts))))
-
-
-def cpu_has_native_bf16() -> bool:
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return any(flag in flags for flag in ("avx512_bf16", "amx_bf16"))
 
 
 def _minilm_precision() -> str:

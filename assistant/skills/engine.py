@@ -15,11 +15,17 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.skills import occupation_route
+from assistant.skills.calibration import (  # noqa: F401 - re-exported: callers import them here
+    CALIBRATION,
+    LOCAL_LABELS,
+    LOCAL_VIEWS,
+    Calibration,
+    field_weight,
+)
 from assistant.skills.embedders import get_embedder
 from assistant.skills.lexicon import LEXICON_DIR, MentionMatcher, short_esco_labels
 from assistant.skills.results import (  # noqa: F401 - re-exported: callers import them here
@@ -41,7 +47,6 @@ from assistant.skills.text import clean_input
 from assistant.skills.titles import own_job_titles
 from assistant.skills.vector_index import RECIPE_VERSION, VectorIndex, ensure_index
 
-FIELD_WEIGHT = {"label": 1.0, "alt": 0.98, "description": 0.94}
 DENSE_CANDIDATES = 100  # vectors per segment (3 x top when more are asked for)
 TAIL = 0.01  # score scale of matches below a model's `low`
 # how a unit naming the worker's job ranks as a quote against one that shows the skill
@@ -50,42 +55,6 @@ FAST_MODELS = {"minilm"}  # fast enough to index every label and description
 INDEX_RECIPES = {
     "skills": lambda view, rich: skill_entries(view, rich),
     "occupations": lambda view, rich: occupation_entries(view, rich),
-}
-# Text in a language is matched against the English labels and against these languages' own
-# labels (taxonomy_label: ESCO's Spanish release, Puente's Spanish labels), indexed beside
-# the English ones for the model that reads the language. Which views, and how many
-# alternative labels per concept, was measured on the tune part of the Spanish development
-# sets (docs/skills.md, "Spanish matching").
-LOCAL_LABELS = {"es": ("es",)}
-LOCAL_VIEWS = {"skills": ("skill", 0), "occupations": ("occupation", 6)}  # concept, alts
-
-
-def field_weight(field: str) -> float:
-    """A label's weight by its kind; another language's label (`label_es`) weighs as the
-    same kind in English."""
-    return FIELD_WEIGHT.get(field) or FIELD_WEIGHT[field.partition("_")[0]]
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Maps a model's cosine similarities onto [0, 1]; similarity spreads differ per model."""
-
-    low: float  # below: no support at all
-    high: float  # above: full support
-    occupation: float  # an occupation title match counts from here
-    lexicon: float = 0.8
-    esco_label: float = 0.7
-    occupation_boost: float = 0.35
-    cutoff: float = 0.35
-
-
-CALIBRATION = {
-    # Tuned on tests/data/devset (assistant evaluate skills): low/high/occupation for ranking;
-    # the cut-off sits below the F1 optimum (0.85 en, 0.8 es) because a worker confirms the
-    # skills in review, so recall matters more than precision there.
-    "minilm": Calibration(low=0.3, high=0.75, occupation=0.5, cutoff=0.6),
-    "e5": Calibration(low=0.83, high=0.95, occupation=0.89, cutoff=0.5),
-    "use": Calibration(low=0.35, high=0.75, occupation=0.6),
 }
 
 

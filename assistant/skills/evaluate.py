@@ -17,7 +17,6 @@ Occupation metrics, per job title: recall@k is 1 when an accepted occupation is 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
@@ -28,28 +27,19 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import PROJECT_ROOT
+from assistant.skills.split import (  # noqa: F401 - re-exported: callers import them here
+    DEVSET_DIR,
+    PARTS,
+    SPLIT_SEED,
+    TEST_SHARE,
+    part_of,
+)
 
-DEVSET_DIR = PROJECT_ROOT / "tests" / "data" / "devset"
 JOBADS_PATH = (
     PROJECT_ROOT.parent / "shared" / "benchmarks" / "skills-jobads-validation" / "validation.jsonl"
 )
 TRANSVERSAL_DIGITAL_COLLECTIONS = ("transversal", "digital", "digcomp")
 Ranker = Callable[[str, str], list[str]]  # (text, lang) -> ranked URIs
-
-
-# The development sets are split once, by a fixed seed, into a tune part (about 70%) and a
-# frozen test part (about 30%): rules, lexicons, calibration and model choices may look at
-# the tune part only, and every claim is made on the test part. Hashing each item's id keeps
-# an item in its part when others are added.
-SPLIT_SEED = "puente-devset-2026-12"
-TEST_SHARE = 3  # in tenths
-PARTS = ("test", "tune")
-
-
-def part_of(item_id: str) -> str:
-    """'test' (frozen) or 'tune' for a development-set item."""
-    digest = hashlib.sha256(f"{SPLIT_SEED}:{item_id}".encode()).hexdigest()
-    return "test" if int(digest, 16) % 10 < TEST_SHARE else "tune"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def _sure(sim: float, cal) -> float:
 def worker_occupations(engine, vectors: np.ndarray, model: str, cal, lang: str = "en"):
     """([(uri, label, similarity)] of the three surest occupations the texts name, {skill:
     promotion strength} of their essential skills)."""
-    from assistant.skills.engine import LOCAL_LABELS
+    from assistant.skills.calibration import LOCAL_LABELS
 
     index = engine.index("occupations", model)
     local = LOCAL_LABELS.get(lang, ()) if PROMOTE_FROM_LOCAL_TITLES else ()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from assistant.skills.segment import Segment
 
 if TYPE_CHECKING:
-    from assistant.skills.engine import Calibration
+    from assistant.skills.calibration import Calibration
 
 ESCO_ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 

@@ -75,7 +75,7 @@ def measure(items, kinds: set[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     from assistant.config import get_settings
-    from assistant.skills.evaluate import DEVSET_DIR, part_of
+    from assistant.skills.split import DEVSET_DIR, part_of
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("tune", "test"), default="tune")

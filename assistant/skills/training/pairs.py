@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.skills.evaluate import DEVSET_DIR, part_of
+from assistant.skills.split import DEVSET_DIR, part_of
 
 SKILLS_DEVSET = DEVSET_DIR / "skills.jsonl"
 

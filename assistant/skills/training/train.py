@@ -55,7 +55,7 @@ def autocast_dtype(config: TrainingConfig) -> str:
     1.5x the float32 steps per second on 2 cores; emulated it would be slower."""
     if config.autocast != "auto":
         return config.autocast
-    from assistant.skills.embedders import cpu_has_native_bf16
+    from assistant.skills.cpu import cpu_has_native_bf16
 
     return "bfloat16" if cpu_has_native_bf16() else "float32"
 
