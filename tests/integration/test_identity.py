@@ -316,22 +316,14 @@ def test_the_action_server_and_rasa_refuse_to_start_on_a_weak_secret(tmp_root):
     env.pop("PUENTE_ENVIRONMENT")
     env.update(PUENTE_RASA_JWT_SECRET="x" * 10, PUENTE_WIDGET_JWT_SECRET="y" * 40)
     # WHEN Rasa starts with a 10-byte JWT secret (its HTTP API would be open to forgery)
+    from assistant.bootstrap.processes import procfile_commands
+
+    env.update(PUENTE_HOST="127.0.0.1", PUENTE_RASA_PORT=str(free_port()))
+    env["PUENTE_RASA_MODEL"] = str(model)
+    command = procfile_commands(env)["rasa"]  # the Procfile's Rasa, as `make run` starts it
+    command[command.index("--endpoints") + 1] = str(endpoints)
     rasa = subprocess.run(
-        [
-            str(ROOT / ".venv-rasa/bin/rasa"),
-            "run",
-            "--enable-api",
-            "--jwt-secret",
-            env["PUENTE_RASA_JWT_SECRET"],
-            "--port",
-            str(free_port()),
-            "--model",
-            str(model),
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            str(endpoints),
-        ],
+        command,
         env=env,
         cwd=ROOT,
         capture_output=True,
