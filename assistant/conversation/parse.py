@@ -377,3 +377,22 @@ def delete_request(text: str) -> bool:
     if numbers(text):
         return False
     return bool(DELETE_VERB.search(t) and DELETE_WHAT.search(t))
+
+
+PLACE = re.compile(
+    r"\b(?:at|in|for|en|para|em|na|no|num|numa)\s+(?:(?:an?|the|my|una?|el|la|los|las|mi|um|uma|o)"
+    r"\s+)?(?P<place>[^\W\d_][\w\s-]*)$"
+)
+
+
+def unplaced(goal: str, titles: list[str]) -> bool:
+    """Whether a goal names a place ("shift supervisor at a restaurant") that none of the
+    titles of the occupation found for it speaks of: then the occupation is no sure answer
+    (ESCO's "refinery shift manager" is also called "shift supervisor")."""
+    found = PLACE.search(fold(goal).strip(" .!?"))
+    if not found:
+        return False
+    words = [w for w in re.findall(r"[a-z]+", found.group("place")) if len(w) >= 4]
+    stems = {w[:5] for w in words}
+    named = {w[:5] for t in titles for w in re.findall(r"[a-z]+", fold(t)) if len(w) >= 4}
+    return bool(stems) and not stems & named

@@ -182,7 +182,9 @@ def _review_actions(state: ConversationState, actions: dict[int, str]) -> list[M
 CLEAR_LEAD = 0.2
 
 
-def goal_options_message(state: ConversationState, options: list[dict], key: str) -> Message:
+def goal_options_message(
+    state: ConversationState, options: list[dict], key: str, goal: str = ""
+) -> Message:
     lang = state.language
     options = options[:3]
     keep = ("uri", "label", "label_en", "label_language")
@@ -191,6 +193,11 @@ def goal_options_message(state: ConversationState, options: list[dict], key: str
     state.goal_best = key == "goal_options" and (
         len(options) == 1 or (None not in scores[:2] and scores[0] - scores[1] >= CLEAR_LEAD)
     )
+    if state.goal_best and goal:
+        first = options[0]
+        state.goal_best = not parse.unplaced(
+            goal, [first.get("label", ""), first.get("label_en", "")]
+        )
     names = distinct_names(options, lang)
     if state.goal_best:
         lines = [say("goal_best", lang, label=names[0])]
@@ -229,7 +236,7 @@ def search_goal(state: ConversationState, text: str, services) -> list[Message]:
     options = services.search_occupations(text, state.language, 3)
     if not options:
         return [Message(say("no_goal_found", state.language))]
-    return [goal_options_message(state, options, "goal_options")]
+    return [goal_options_message(state, options, "goal_options", text)]
 
 
 def goal_turn(state, intent, text, entities, services) -> list[Message]:

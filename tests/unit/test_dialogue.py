@@ -730,6 +730,36 @@ def test_close_results_are_a_list_and_did_you_mean_a_clear_one_is_proposed():
     assert "Meta: oficio 1" in clear.say("sí", "affirm")
 
 
+def test_a_clear_first_result_that_misses_the_place_named_is_not_proposed():
+    # GIVEN a first result well ahead, whose titles say nothing of the place the goal names
+    # ("shift supervisor at a restaurant" once got "I think it is: refinery shift manager")
+    chat = Chat(ScoredSearch([0.95, 0.6, 0.5]))
+    at_review(chat)
+    chat.say("están bien", "affirm")
+    # WHEN the goal is searched THEN the results are a list, not a proposal
+    listed = chat.say("quiero ser supervisor en un restaurante", "set_goal")
+    assert "Creo que es" not in listed and "1. oficio 1" in listed
+    assert "¿O quisiste decir otra cosa?" in listed
+
+
+@pytest.mark.parametrize(
+    ("goal", "titles", "unplaced"),
+    [
+        ("shift supervisor at a restaurant", ["refinery shift manager"], True),
+        ("shift supervisor at a restaurant", ["restaurant manager"], False),
+        ("auxiliar en un jardín de infantes", ["auxiliar de educación infantil"], False),
+        ("cocinero en un hospital", ["cocinero/a", "cook"], True),
+        ("cajera", ["cashier"], False),
+    ],
+)
+def test_a_place_the_titles_do_not_speak_of(goal, titles, unplaced):
+    from assistant.conversation.parse import unplaced as check
+
+    # GIVEN a goal and the titles of the occupation found for it WHEN compared
+    # THEN the goal's place is unaccounted for only when no title speaks of it
+    assert check(goal, titles) is unplaced
+
+
 def test_a_name_the_taxonomy_lacks_in_spanish_is_shown_in_english_marked():
     # GIVEN an option with no Spanish label WHEN listed in a Spanish conversation
     chat = Chat(ScoredSearch([0.8, 0.78, 0.7]))
