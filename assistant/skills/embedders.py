@@ -214,6 +214,10 @@ class QueryCache:
     def __getattr__(self, name: str):
         return getattr(self.inner, name)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
         with self._lock:
@@ -235,9 +239,21 @@ class QueryCache:
         return np.stack([found[k] for k in keys])
 
 
+_CACHES: list[QueryCache] = []
+
+
 @functools.cache
 def _load(name: str) -> Embedder:
-    return QueryCache(_REGISTRY[name]())
+    cache = QueryCache(_REGISTRY[name]())
+    _CACHES.append(cache)
+    return cache
+
+
+def forget_queries() -> None:
+    """Empties every model's query cache: the latency bench times texts as if never seen
+    (it repeats one text a hundred times, which the cache would answer from memory)."""
+    for cache in _CACHES:
+        cache.clear()
 
 
 def get_embedder(name: str) -> Embedder:

@@ -240,7 +240,10 @@ class SkillEngine:
         sentences, listed = dense_units(segments, context)
         titles = own_job_titles(clean.text, lang) if route else []
         named = list({t.text.lower(): t.text for t in reversed(titles)}.values())  # each once
-        embedded = embedder.embed_queries([s.text for s in sentences] + named)
+        # the route's texts in the same model call (the route finds them in the query cache)
+        later = occupation_route.texts_to_embed(sentences, listed, titles) if route else []
+        read = [s.text for s in sentences] + named
+        embedded = embedder.embed_queries(read + later)[: len(read)]
         vectors = embedded[: len(sentences)]
         dense = dense_for(vectors, model, cal, lang)
         reading.occupations, promoted = occupation_route.worker_occupations(

@@ -62,14 +62,7 @@ def read_through(engine, embedder, how, sentences, tasks, occupations, titles=()
     spans where the worker names their own job."""
     units, vectors, dense = sentences
     listed, clauses = tasks if ROUTE_CLAUSES else ([], [])
-    # a unit naming the job is read without the job's name: "Trabajo de niñera con dos
-    # hermanitos" names the job; it does not say she helps with homework (it was quoted so)
-    named = [(0, i) for i, u in enumerate(units) if _names_job(u, titles)]
-    named += [(1, i) for i, u in enumerate(listed) if _names_job(u, titles)]
-    rest = [_without(units[i] if kind == 0 else listed[i], titles) for kind, i in named]
-    # a task listed with others is read on its own too: "les hago la cena" is drowned in its
-    # long sentence, but alone it meets its skill
-    texts = [t.text for t in listed] + [r for r in rest if r]
+    named, rest, texts = _route_reading(units, listed, titles)
     found = embedder.embed_queries(texts) if texts else None
     read = [np.array(vectors, np.float32, copy=True)]
     read.append(np.array(found[: len(listed)], np.float32, copy=True) if listed else None)
@@ -79,6 +72,26 @@ def read_through(engine, embedder, how, sentences, tasks, occupations, titles=()
     _add(engine, how, read[0], dense, occupations)
     if listed:
         _add(engine, how, read[1], clauses, occupations)
+
+
+def texts_to_embed(units, listed, titles) -> list[str]:
+    """What the route will embed for these units, so the engine can embed it in the same
+    batch as the sentences (one model call instead of two: the route's second call cost
+    about as much as the first, English 5 sentences p50 27 -> 72 ms)."""
+    return _route_reading(units, listed if ROUTE_CLAUSES else [], titles)[2]
+
+
+def _route_reading(units, listed, titles):
+    """(units naming the job, their text without it, the texts to embed)."""
+    # a unit naming the job is read without the job's name: "Trabajo de niñera con dos
+    # hermanitos" names the job; it does not say she helps with homework (it was quoted so)
+    named = [(0, i) for i, u in enumerate(units) if _names_job(u, titles)]
+    named += [(1, i) for i, u in enumerate(listed) if _names_job(u, titles)]
+    rest = [_without(units[i] if kind == 0 else listed[i], titles) for kind, i in named]
+    # a task listed with others is read on its own too: "les hago la cena" is drowned in its
+    # long sentence, but alone it meets its skill
+    texts = [t.text for t in listed] + [r for r in rest if r]
+    return named, rest, texts
 
 
 def _names_job(unit, titles) -> bool:

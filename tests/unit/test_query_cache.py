@@ -47,3 +47,15 @@ def test_the_least_recently_used_vector_goes_first_and_no_text_is_kept():
     assert inner.seen == ["a", "bb", "ccc", "bb"]
     # AND the cache holds digests, not the worker's words
     assert all(isinstance(k, bytes) and len(k) == 16 for k in cache._kept)
+
+
+def test_an_emptied_cache_asks_the_model_again():
+    # GIVEN a text already embedded through the cache
+    inner = CountingEmbedder()
+    cache = QueryCache(inner, size=10)
+    cache.embed_queries(["ab"])
+    # WHEN the cache is emptied (the latency bench does so before each timed run)
+    cache.clear()
+    cache.embed_queries(["ab"])
+    # THEN the model is asked again, as for a text never seen
+    assert inner.seen == ["ab", "ab"]
