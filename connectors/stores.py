@@ -246,8 +246,8 @@ def slim(data: dict) -> dict:
     kind = data.get("event")
     if kind == "user" and isinstance(data.get("parse_data"), dict):
         parse = dict(data["parse_data"])
-        for key, same in (("text", "text"), ("message_id", "message_id"), ("metadata", "metadata")):
-            if key in parse and parse[key] == data.get(same):
+        for key in ("text", "message_id", "metadata"):
+            if key in parse and parse[key] == data.get(key):
                 del parse[key]  # UserUttered puts the event's own back in
         parse.pop("text_tokens", None)
         if isinstance(parse.get("intent_ranking"), list):

@@ -240,25 +240,26 @@ class SkillEngine:
         sentences, listed = dense_units(segments, context)
         titles = own_job_titles(clean.text, lang) if route else []
         named = list({t.text.lower(): t.text for t in reversed(titles)}.values())  # each once
-        # the route's texts in the same model call (the route finds them in the query cache)
-        later = occupation_route.texts_to_embed(sentences, listed, titles) if route else []
+        # the route's texts go in the same model call as the sentences and titles
+        extra = occupation_route.route_texts(sentences, listed, titles) if route else None
         read = [s.text for s in sentences] + named
-        embedded = embedder.embed_queries(read + later)[: len(read)]
+        everything = embedder.embed_queries(read + (extra.texts if extra else []))
+        embedded = everything[: len(read)]
         vectors = embedded[: len(sentences)]
         dense = dense_for(vectors, model, cal, lang)
         reading.occupations, promoted = occupation_route.worker_occupations(
             self, embedded, model, cal, lang
         )
         clauses = [{} for _ in listed]
-        if route and reading.occupations:
+        if extra and reading.occupations:
             occupation_route.read_through(
                 self,
-                embedder,
                 (model, cal, lang),
-                (sentences, vectors, dense),
-                (listed, clauses),
+                (vectors, dense),
+                clauses,
                 reading.occupations,
-                titles,
+                extra,
+                everything[len(read) :],
             )
         matcher = self.matcher(lang if lang in ("en", "es") else "es")
         blocks = _blocked(clean.text, lang)
@@ -269,7 +270,7 @@ class SkillEngine:
         dense += clauses
         lexical = [dict(mentions.get(unit, {})) for unit in units]  # a whole sentence: none
         _read_behaviour(clean.text, lang, units, dense, lexical, blocks)
-        titled = {i for i, u in enumerate(units) if occupation_route._names_job(u, titles)}
+        titled = {i for i, u in enumerate(units) if occupation_route.names_job(u, titles)}
         reading.hits = self._combine(units, dense, lexical, promoted, cal, titled, promote_titled)
         return reading
 

@@ -14,7 +14,11 @@ it by `make bench` (`puente-no-route`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from assistant.skills.calibration import LOCAL_LABELS
 
 # May Spanish titles promote their occupation's skills? Spanish tune part, same code: with
 # them RP@5 0.254, RP@10 0.303, MRR 0.573; English titles only 0.249 / 0.303 / 0.571.
@@ -33,8 +37,6 @@ def _sure(sim: float, cal) -> float:
 def worker_occupations(engine, vectors: np.ndarray, model: str, cal, lang: str = "en"):
     """([(uri, label, similarity)] of the three surest occupations the texts name, {skill:
     promotion strength} of their essential skills)."""
-    from assistant.skills.calibration import LOCAL_LABELS
-
     index = engine.index("occupations", model)
     local = LOCAL_LABELS.get(lang, ()) if PROMOTE_FROM_LOCAL_TITLES else ()
     allowed = index.rows_for(local)
@@ -55,46 +57,45 @@ def worker_occupations(engine, vectors: np.ndarray, model: str, cal, lang: str =
     return named, promoted
 
 
-def read_through(engine, embedder, how, sentences, tasks, occupations, titles=()) -> None:
-    """Adds the route's evidence to the sentences' dense matches and to the listed tasks'.
-    `how` is (model, calibration, language); `sentences` (segments, vectors, found per
-    sentence); `tasks` (listed task segments, found per task: embedded here); `titles` the
-    spans where the worker names their own job."""
-    units, vectors, dense = sentences
-    listed, clauses = tasks if ROUTE_CLAUSES else ([], [])
-    named, rest, texts = _route_reading(units, listed, titles)
-    found = embedder.embed_queries(texts) if texts else None
-    read = [np.array(vectors, np.float32, copy=True)]
-    read.append(np.array(found[: len(listed)], np.float32, copy=True) if listed else None)
-    spare = iter(found[len(listed) :] if found is not None else ())
-    for (kind, i), text in zip(named, rest, strict=True):
-        read[kind][i] = next(spare) if text else 0.0  # only the job's name: no evidence
-    _add(engine, how, read[0], dense, occupations)
-    if listed:
-        _add(engine, how, read[1], clauses, occupations)
+@dataclass(frozen=True)
+class RouteTexts:
+    """What the route reads besides the sentences: each listed task on its own ("les hago la
+    cena" is drowned in its long sentence, but alone it meets its skill), and each unit that
+    names the job without the words naming it ("Trabajo de niñera con dos hermanitos" names
+    the job; it does not say she helps with homework, and it was quoted so). The engine embeds
+    `texts` in the same model call as the sentences."""
+
+    listed: list  # the listed task segments
+    named: list[tuple[int, int]]  # (0: a sentence, 1: a listed task; its index) naming the job
+    rest: list[str]  # their text without the job's name ("" when little else is left)
+    texts: list[str]  # to embed: the listed tasks, then each non-empty `rest`
 
 
-def texts_to_embed(units, listed, titles) -> list[str]:
-    """What the route will embed for these units, so the engine can embed it in the same
-    batch as the sentences (one model call instead of two: the route's second call cost
-    about as much as the first, English 5 sentences p50 27 -> 72 ms)."""
-    return _route_reading(units, listed if ROUTE_CLAUSES else [], titles)[2]
-
-
-def _route_reading(units, listed, titles):
-    """(units naming the job, their text without it, the texts to embed)."""
-    # a unit naming the job is read without the job's name: "Trabajo de niñera con dos
-    # hermanitos" names the job; it does not say she helps with homework (it was quoted so)
-    named = [(0, i) for i, u in enumerate(units) if _names_job(u, titles)]
-    named += [(1, i) for i, u in enumerate(listed) if _names_job(u, titles)]
+def route_texts(units, listed, titles) -> RouteTexts:
+    listed = listed if ROUTE_CLAUSES else []
+    named = [(0, i) for i, u in enumerate(units) if names_job(u, titles)]
+    named += [(1, i) for i, u in enumerate(listed) if names_job(u, titles)]
     rest = [_without(units[i] if kind == 0 else listed[i], titles) for kind, i in named]
-    # a task listed with others is read on its own too: "les hago la cena" is drowned in its
-    # long sentence, but alone it meets its skill
     texts = [t.text for t in listed] + [r for r in rest if r]
-    return named, rest, texts
+    return RouteTexts(listed, named, rest, texts)
 
 
-def _names_job(unit, titles) -> bool:
+def read_through(engine, how, sentences, clauses, occupations, route, found) -> None:
+    """Adds the route's evidence to the sentences' dense matches and to the listed tasks'.
+    `how` is (model, calibration, language); `sentences` (vectors, found per sentence);
+    `clauses` found per listed task (filled here); `route` the RouteTexts and `found` their
+    vectors."""
+    vectors, dense = sentences
+    listed = len(route.listed)
+    read = [np.array(vectors, np.float32, copy=True), np.array(found[:listed], np.float32)]
+    spare = iter(found[listed:])
+    for (kind, i), text in zip(route.named, route.rest, strict=True):
+        read[kind][i] = next(spare) if text else 0.0  # only the job's name: no evidence
+    # one match among the occupations' skills for sentences and tasks together
+    _add(engine, how, np.concatenate(read), dense + clauses[:listed], occupations)
+
+
+def names_job(unit, titles) -> bool:
     return any(unit.start <= t.start < unit.end for t in titles)
 
 
