@@ -20,7 +20,7 @@ from edge.secrets import MIN_SECRET_BYTES, secret_problem  # noqa: F401 - part o
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRETS = ("rasa_jwt_secret", "widget_jwt_secret")
 
-EmbeddingModel = Literal["minilm", "e5", "use"]
+EmbeddingModel = Literal["minilm", "e5", "use", "puente-linker"]
 
 
 class Settings(BaseSettings):
@@ -116,7 +116,8 @@ class Settings(BaseSettings):
         description="How a worker reaches a person when they ask for one",
     )
 
-    embedding_model_en: EmbeddingModel = "minilm"
+    # puente-linker: MiniLM fine-tuned here by `assistant setup` (assistant/skills/training)
+    embedding_model_en: EmbeddingModel = "puente-linker"
     embedding_model_es: EmbeddingModel = "e5"
     embedding_precision: Literal["auto", "float32", "bfloat16"] = Field(
         default="auto",

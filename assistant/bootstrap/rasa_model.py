@@ -54,8 +54,10 @@ def ensure_rasa_model(
     config: str = "config.yml",
     inputs: tuple[str, ...] = RASA_INPUTS,
     name: str = "puente",
+    log: Path | None = None,
 ) -> Path:
-    """Return the trained model for the current inputs, training it only if it is missing."""
+    """Return the trained model for the current inputs, training it only if it is missing;
+    `log`: where Rasa's own output goes (setup trains Rasa beside other work)."""
     settings = settings or get_settings()
     if settings.rasa_model_file is not None and name == "puente":
         if not settings.rasa_model_file.is_file():
@@ -97,10 +99,18 @@ def ensure_rasa_model(
         "RASA_CACHE_DIRECTORY": str(settings.cache_dir / "rasa-training-cache"),
     }
     started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=root, env=env)
+    if log is None:
+        done = subprocess.run(cmd, cwd=root, env=env)
+    else:
+        print(f"  (Rasa's output: {log})", file=sys.stderr, flush=True)
+        with log.open("w") as out:
+            done = subprocess.run(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     partial = models / f"{name}-{model_hash}-partial.tar.gz"
     if done.returncode != 0 or not partial.exists():
-        raise RasaTrainingError(f"rasa train failed (exit {done.returncode}) for {root / data}")
+        where = f"; its output: {log}" if log else ""
+        raise RasaTrainingError(
+            f"rasa train failed (exit {done.returncode}) for {root / data}{where}"
+        )
     shutil.move(partial, model)
     # how long it took, for the benchmark report (training is not repeated there)
     training_record(model).write_text(

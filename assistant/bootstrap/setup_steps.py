@@ -5,6 +5,7 @@ offer index, and the Rasa model."""
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from assistant.bootstrap.rasa_model import ensure_rasa_model
@@ -37,9 +38,28 @@ def setup_all(train: bool = True) -> Path | None:
     )
     from assistant.progress import progress_bar
 
-    build_indexes(progress_bar)
-    setup_demo_catalogue(settings, progress_bar)
-    return ensure_rasa_model(settings) if train else None
+    # Rasa's training needs only the project's files: it runs beside the skill linker's
+    # training and the index builds (each mostly one core's work on a fresh machine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        rasa = None
+        if train:
+            log = settings.cache_dir / "rasa-training.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            rasa = pool.submit(ensure_rasa_model, settings, log=log)
+        ensure_linker(settings)
+        build_indexes(progress_bar)
+        setup_demo_catalogue(settings, progress_bar)
+        return rasa.result() if rasa else None
+
+
+def ensure_linker(settings: Settings) -> None:
+    """Train the skill linker when a configured language reads with it and its inputs
+    changed (cached by their hash like the indexes)."""
+    from assistant.progress import progress_bar
+    from assistant.skills.training import LINKER_NAME, ensure_trained_model
+
+    if LINKER_NAME in (settings.embedding_model_en, settings.embedding_model_es):
+        ensure_trained_model(progress_bar(f"training {LINKER_NAME}"))
 
 
 DEMO_CATALOGUE = PROJECT_ROOT / "catalogue_index" / "sources" / "demo_catalogue.jsonl"

@@ -191,7 +191,7 @@ class OccupationSearch:
     def search(self, text: str, language: str = "auto", top: int = 10) -> list[OccupationHit]:
         clean = clean_input(text, 2000, language)
         lang = clean.language if clean.language in ("en", "es", "pt") else "es"
-        model = self.engine.model_for(lang)
+        model = self.engine.title_model_for(lang)
         index = self.engine.index("occupations", model)
         vector = get_embedder(model).embed_queries([clean.text])
         allowed = index.rows_for(LOCAL_LABELS.get(lang, ()))

@@ -42,9 +42,12 @@ def build_indexes(progress_factory=None, force: bool = False) -> dict[str, int]:
     engine = get_skill_engine()
     sizes = {}
     models = set(engine.models.values()) | {"minilm"}  # gap coverage always uses MiniLM
+    # occupations: read with each language's model (the occupation route) and title model
+    # (goal search)
+    readers = set(engine.models.values()) | {engine.title_model_for(lang) for lang in engine.models}
     for model in sorted(models):
         for name in ("skills", "occupations"):
-            if name == "occupations" and model not in engine.models.values():
+            if name == "occupations" and model not in readers:
                 continue
             progress = progress_factory(f"{name} index ({model})") if progress_factory else None
             sizes[f"{name}-{model}"] = len(engine.index(name, model, progress, force))

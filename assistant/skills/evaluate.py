@@ -302,6 +302,14 @@ def compare_skill_rankers(
             focus=focus,
             shown=engine_ranker(engine, top=10, cutoff=True, route=False),
         )
+        untrained = engine.untrained()
+        if untrained is not None:  # the engine before its model was fine-tuned (#20 item 2)
+            results["puente-untrained"] = score_ranker(
+                engine_ranker(untrained),
+                items,
+                focus=focus,
+                shown=engine_ranker(untrained, top=10, cutoff=True),
+            )
         for name, ranker in label_rankers(engine, "skills").items():
             results[name] = score_ranker(ranker, items, focus=focus)
     return results
@@ -327,6 +335,9 @@ def jobads_quality(engine, path: Path = JOBADS_PATH, baselines: bool = True) -> 
     items, unknown = load_jobads(path, uri_of_label)
     rankers = {"puente": engine_ranker(engine)}
     if baselines:
+        untrained = engine.untrained()
+        if untrained is not None:
+            rankers["puente-untrained"] = engine_ranker(untrained)
         rankers |= label_rankers(engine, "skills")
     systems = {}
     for name, ranker in rankers.items():

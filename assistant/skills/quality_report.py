@@ -135,7 +135,10 @@ def quality_lines(r: dict, plot_name: str) -> list[str]:
         "n); RP@k = hits in the top k / min(k, accepted); MRR = 1 / rank of the first "
         "accepted skill; precision@10 = hits in the top 10 / 10. *Shown* is what a worker "
         "sees: the engine's top 10 with its cut-off on (precision over what is shown, "
-        "statements with nothing shown left out; recall; how many are shown). Baselines rank "
+        "statements with nothing shown left out; recall; how many are shown). "
+        "*puente-untrained* is the engine with its base models instead of the ones trained "
+        "by setup (English: MiniLM instead of the skill linker); *puente-no-route* without the "
+        "occupation route. Baselines rank "
         "ESCO's English preferred labels (BM25; MiniLM and multilingual e5, plain models). "
         f"Targets per language: {TARGETS}.",
         "",

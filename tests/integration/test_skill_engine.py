@@ -125,3 +125,21 @@ def test_devset_regression_floor(engine):
         assert ours["rp@10"] >= floor, results
         for baseline in ("bm25-labels", "minilm-labels"):
             assert ours["rp@10"] > results[baseline][lang]["rp@10"] + 0.05, (lang, results)
+
+
+def test_english_is_read_by_the_trained_linker_and_goal_titles_by_its_base(engine):
+    from assistant.skills.embedders import get_embedder
+
+    # GIVEN the engine as configured by default (setup trained the linker)
+    # THEN English sentences are read by the linker, a typed goal title by MiniLM, Spanish by e5
+    assert engine.model_for("en") == "puente-linker"
+    assert engine.title_model_for("en") == "minilm"
+    assert engine.title_model_for("es") == "e5"
+    # AND the bench's before/after engine has MiniLM where the linker was, nothing else changed
+    before = engine.untrained()
+    assert before is not None and before.models == {**engine.models, "en": "minilm"}
+    # AND the linker is not MiniLM under another name: training moved its vectors
+    text = ["I apologize to the customer and fix the order with the cook"]
+    linker, base = (get_embedder(m).embed_queries(text)[0] for m in ("puente-linker", "minilm"))
+    cosine = float(linker @ base / ((linker @ linker) ** 0.5 * (base @ base) ** 0.5))
+    assert 0.5 < cosine < 0.99

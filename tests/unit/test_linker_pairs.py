@@ -104,7 +104,9 @@ def test_pairs_are_the_same_for_a_seed_and_differ_for_another(sources):
 
 def test_caps_limit_each_kind_of_pair(sources):
     # GIVEN a budget capping descriptions at 10 and alternative labels at 5
-    budget = PairBudget(caps=(("description", 10), ("alt", 5)), statement_repeats=0)
+    budget = PairBudget(
+        caps=(("description", 10), ("alt", 5)), statement_repeats=0, spanish_per_skill=2
+    )
     # WHEN the pairs are built
     pairs = build_pairs(sources, [], budget=budget)
     # THEN those kinds are cut to their caps and uncapped kinds keep all they have
@@ -213,3 +215,13 @@ def test_the_loss_never_counts_a_right_skill_as_a_negative():
         + ce("Mop floors.", "mop", ["sell", "clean"])
     ) / 3
     assert float(loss) == pytest.approx(expected, rel=1e-5)
+
+
+def test_the_english_linker_is_trained_without_spanish_label_pairs(sources):
+    # GIVEN the budget setup trains with (the linker reads English; e5 reads Spanish)
+    # WHEN the pairs are built from a taxonomy that has Spanish labels
+    assert any(sources.spanish.values())
+    pairs = build_pairs(sources, tune_statements())
+    # THEN none of them is a Spanish label, so the model's key need not follow those labels
+    assert PairBudget().spanish_per_skill == 0
+    assert not [p for p in pairs if p.source == "spanish"]
