@@ -71,15 +71,21 @@ def _run_cross_validation(folds: int) -> dict:
                     str(Path(tmp) / lang),
                 ],
                 cwd=PROJECT_ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                # each its own training cache: two processes creating Rasa's default one
+                # (./.rasa/cache) at once on a fresh clone made one of them fail
+                env={**env, "RASA_CACHE_DIRECTORY": str(Path(tmp) / f"cache-{lang}")},
+                stdout=(Path(tmp) / f"{lang}.log").open("w"),
+                stderr=subprocess.STDOUT,
             )
             for lang in ("es", "en")
         }
         for lang, proc in running.items():
             if proc.wait(timeout=7200) != 0:
-                raise RuntimeError(f"rasa test nlu failed for {lang} (exit {proc.returncode})")
+                tail = (Path(tmp) / f"{lang}.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(
+                    f"rasa test nlu failed for {lang} (exit {proc.returncode}); its output "
+                    f"ended:\n{tail}"
+                )
             report = json.loads((Path(tmp) / lang / "intent_report.json").read_text())
             out[lang] = {
                 "intent_f1_weighted": round(report["weighted avg"]["f1-score"], 3),
