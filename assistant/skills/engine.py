@@ -13,6 +13,7 @@ skill evidenced twice is stronger. Calibration constants are tuned on the develo
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import defaultdict
 
@@ -61,6 +62,21 @@ INDEX_RECIPES = {
     "skills": lambda view, rich: skill_entries(view, rich),
     "occupations": lambda view, rich: occupation_entries(view, rich),
 }
+
+
+# ESCO names some software after an everyday word ("Chef (tools for software configuration
+# management)", "Salt", "Canvas", "Scratch", "Unity"): such a product is evidenced by its name
+# only. Found in a walk: with the trained linker a waitress's "I fix it with the cook" showed
+# "Chef" as a digital skill.
+PRODUCT_LABEL = re.compile(r"^([A-Z][\w.+#-]*(?: [A-Z0-9][\w.+#-]*)*) \(")
+
+
+def names_product(label: str, text: str) -> bool:
+    """False when the label is a product's ("Name (what it is)") and the text never names it."""
+    found = PRODUCT_LABEL.match(label)
+    if found is None:
+        return True
+    return re.search(rf"(?<!\w){re.escape(found.group(1))}(?!\w)", text, re.I) is not None
 
 
 def dense_units(
@@ -215,7 +231,8 @@ class SkillEngine:
         )
         if reading.hits is None:
             return reading.extraction(top, [])
-        hits = reading.hits
+        skills = self.view.skills
+        hits = [h for h in reading.hits if names_product(skills[h.uri].label, reading.text)]
         if cutoff:
             hits = [h for h in hits if h.score >= reading.cal.cutoff]
         return reading.extraction(top, hits)

@@ -143,3 +143,20 @@ def test_english_is_read_by_the_trained_linker_and_goal_titles_by_its_base(engin
     linker, base = (get_embedder(m).embed_queries(text)[0] for m in ("puente-linker", "minilm"))
     cosine = float(linker @ base / ((linker @ linker) ** 0.5 * (base @ base) ** 0.5))
     assert 0.5 < cosine < 0.99
+
+
+def test_a_product_named_after_an_everyday_word_needs_its_name(engine):
+    # GIVEN a waitress who fixes orders with the cook (ESCO has "Chef", a software tool)
+    story = (
+        "I work as a waitress in a diner. I take orders and serve food. When the kitchen "
+        "messes up an order I apologize and fix it with the cook. We all cover for each "
+        "other on a rush. I know the regulars' orders by heart."
+    )
+    # WHEN her skills are read THEN no software product she never named is among them
+    labels = [h.label for h in engine.extract(story, language="en", top=30).skills]
+    assert not [label for label in labels if label.startswith("Chef (")], labels
+    assert "handle customer complaints" in labels or "solve problems" in labels, labels
+    # AND a product she does name is still found
+    text = "I write Python scripts to clean the sales data."
+    named = engine.extract(text, language="en", top=30, cutoff=False)
+    assert any(h.label.startswith("Python (") for h in named.skills), named.skills
