@@ -3,6 +3,7 @@ in .venv-rasa), reused from the cache while its inputs are unchanged."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -52,7 +53,7 @@ def _run_cross_validation(folds: int) -> dict:
     rasa = PROJECT_ROOT / ".venv-rasa/bin/rasa"
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     out: dict = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as logs:
         started = time.perf_counter()
         running = {
             lang: subprocess.Popen(
@@ -74,7 +75,7 @@ def _run_cross_validation(folds: int) -> dict:
                 # each its own training cache: two processes creating Rasa's default one
                 # (./.rasa/cache) at once on a fresh clone made one of them fail
                 env={**env, "RASA_CACHE_DIRECTORY": str(Path(tmp) / f"cache-{lang}")},
-                stdout=(Path(tmp) / f"{lang}.log").open("w"),
+                stdout=logs.enter_context((Path(tmp) / f"{lang}.log").open("w")),
                 stderr=subprocess.STDOUT,
             )
             for lang in ("es", "en")

@@ -46,9 +46,21 @@ def setup_all(train: bool = True) -> Path | None:
             log = settings.cache_dir / "rasa-training.log"
             log.parent.mkdir(parents=True, exist_ok=True)
             rasa = pool.submit(ensure_rasa_model, settings, log=log)
-        ensure_linker(settings)
-        build_indexes(progress_bar)
-        setup_demo_catalogue(settings, progress_bar)
+        try:
+            ensure_linker(settings)
+            build_indexes(progress_bar)
+            setup_demo_catalogue(settings, progress_bar)
+        except BaseException as exc:
+            if rasa is not None and not rasa.done():
+                # said now: leaving the block waits for Rasa's training, minutes on a fresh
+                # machine, before the error itself is shown
+                print(
+                    f"setup failed: {type(exc).__name__}: {exc} (waiting for Rasa's training, "
+                    f"running beside it, to end; its output: {log})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            raise
         return rasa.result() if rasa else None
 
 
