@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.skills.calibration import LOCAL_LABELS
 from assistant.skills.embedders import get_embedder
 from assistant.skills.lexicon import fold
 from assistant.skills.text import clean_input
@@ -63,7 +62,8 @@ class OccupationSearch:
                 view = self.engine.view
                 exact: dict[str, dict[str, float]] = {}
                 pairs = [(uri, label, alts) for uri, (label, alts, _) in view.occupations.items()]
-                for lang in view.local:
+                met = {lang for langs in self.engine.local_labels.values() for lang in langs}
+                for lang in sorted(set(view.local) & met):
                     for uri, t in view.labels_in(lang, "occupation").items():
                         pairs.append((uri, t.preferred, t.alts))
                 for uri, preferred, alts in pairs:
@@ -194,7 +194,7 @@ class OccupationSearch:
         model = self.engine.title_model_for(lang)
         index = self.engine.index("occupations", model)
         vector = get_embedder(model).embed_queries([clean.text])
-        allowed = index.rows_for(LOCAL_LABELS.get(lang, ()))
+        allowed = index.rows_for(self.engine.local_labels.get(lang, ()))
         sims, rows = index.search(vector, CANDIDATES if allowed is None else 2 * CANDIDATES)
         dense: dict[str, float] = {}
         for sim, row in zip(sims[0], rows[0], strict=True):
@@ -202,7 +202,7 @@ class OccupationSearch:
                 key = index.keys[row]
                 dense[key] = max(dense.get(key, -1.0), float(sim))
         lexical = self._lexical_scores(clean.text)
-        for local in LOCAL_LABELS.get(lang, ()):
+        for local in self.engine.local_labels.get(lang, ()):
             for uri, score in self._lexical_scores(clean.text, local).items():
                 lexical[uri] = max(lexical.get(uri, 0.0), score)
         dense_n = _minmax(dense)

@@ -12,6 +12,7 @@ skill evidenced twice is stronger. Calibration constants are tuned on the develo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -73,10 +74,18 @@ PRODUCT_LABEL = re.compile(r"^([A-Z][\w.+#-]*(?: [A-Z0-9][\w.+#-]*)*) \(")
 
 def names_product(label: str, text: str) -> bool:
     """False when the label is a product's ("Name (what it is)") and the text never names it."""
+    name = _product_name(label)
+    return name is None or name.search(text) is not None
+
+
+@functools.cache
+def _product_name(label: str) -> re.Pattern | None:
+    """The product's name as a whole-word pattern, or None for a label that names none (made
+    once per label: extraction and gap credit ask it for every candidate)."""
     found = PRODUCT_LABEL.match(label)
     if found is None:
-        return True
-    return re.search(rf"(?<!\w){re.escape(found.group(1))}(?!\w)", text, re.I) is not None
+        return None
+    return re.compile(rf"(?<!\w){re.escape(found.group(1))}(?!\w)", re.I)
 
 
 def dense_units(
@@ -113,6 +122,8 @@ class SkillEngine:
         self._indexes: dict[tuple[str, str], VectorIndex] = {}
         self._matchers: dict[str, MentionMatcher] = {}
         self._lock = threading.RLock()
+        # which languages' own labels a text in a language meets (the indexes hold them all)
+        self.local_labels: dict[str, tuple[str, ...]] = LOCAL_LABELS
 
     # -- lazily built parts ------------------------------------------------------------------
     def index(self, name: str, model: str, progress=None, force: bool = False) -> VectorIndex:
@@ -203,6 +214,16 @@ class SkillEngine:
             return None
         return SkillEngine(self.view, self._build_dir, self._cache_dir, models, self.max_chars)
 
+    def english_labels_only(self) -> SkillEngine:
+        """The same engine and indexes, every text meeting ESCO's English labels only: how
+        Spanish was matched before the Spanish labels (#19; the bench's before/after)."""
+        other = SkillEngine(
+            self.view, self._build_dir, self._cache_dir, self.models, self.max_chars
+        )
+        other._indexes, other._matchers, other._lock = self._indexes, self._matchers, self._lock
+        other.local_labels = {}
+        return other
+
     def warm_up(self) -> None:
         for lang in ("en", "es"):
             self.extract(
@@ -231,8 +252,7 @@ class SkillEngine:
         )
         if reading.hits is None:
             return reading.extraction(top, [])
-        skills = self.view.skills
-        hits = [h for h in reading.hits if names_product(skills[h.uri].label, reading.text)]
+        hits = reading.hits
         if cutoff:
             hits = [h for h in hits if h.score >= reading.cal.cutoff]
         return reading.extraction(top, hits)
@@ -306,14 +326,16 @@ class SkillEngine:
         lexical = [dict(mentions.get(unit, {})) for unit in units]  # a whole sentence: none
         _read_behaviour(clean.text, lang, units, dense, lexical, blocks)
         titled = {i for i, u in enumerate(units) if occupation_route.names_job(u, titles)}
-        reading.hits = self._combine(units, dense, lexical, promoted, cal, titled, promote_titled)
+        hits = self._combine(units, dense, lexical, promoted, cal, titled, promote_titled)
+        skills = self.view.skills
+        reading.hits = [h for h in hits if names_product(skills[h.uri].label, clean.text)]
         return reading
 
     def _dense(
         self, vectors: np.ndarray, model: str, cal: Calibration, k: int, lang: str = "en"
     ) -> list[dict[str, float]]:
         index = self.index("skills", model)
-        allowed = index.rows_for(LOCAL_LABELS.get(lang, ()))
+        allowed = index.rows_for(self.local_labels.get(lang, ()))
         # another language's rows are skipped, so look further to keep k candidates
         scores, rows = index.search(vectors, k if allowed is None else 2 * k)
         return [
@@ -334,7 +356,7 @@ class SkillEngine:
         """`_dense` over the rows of `keys` only (every label, alternative and description
         the index holds for them), exhaustively."""
         index = self.index("skills", model)
-        allowed = index.rows_for(LOCAL_LABELS.get(lang, ()))
+        allowed = index.rows_for(self.local_labels.get(lang, ()))
         rows = [r for r in index.rows_of(keys) if allowed is None or allowed[r]]
         if not rows:
             return [{} for _ in vectors]

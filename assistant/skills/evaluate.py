@@ -302,6 +302,14 @@ def compare_skill_rankers(
             focus=focus,
             shown=engine_ranker(engine, top=10, cutoff=True, route=False),
         )
+        # Spanish text meeting ESCO's English labels only, as before the Spanish labels (#19)
+        english = engine.english_labels_only()
+        results["puente-english-labels"] = score_ranker(
+            engine_ranker(english),
+            items,
+            focus=focus,
+            shown=engine_ranker(english, top=10, cutoff=True),
+        )
         untrained = engine.untrained()
         if untrained is not None:  # the engine before its model was fine-tuned (#20 item 2)
             results["puente-untrained"] = score_ranker(
@@ -323,6 +331,13 @@ def compare_occupation_rankers(
 
     rankers = {"puente": puente}
     if baselines:
+        from assistant.goals.occupations import OccupationSearch
+
+        # ESCO's English titles only, as before the Spanish labels (#19)
+        english = OccupationSearch(search.engine.english_labels_only())
+        rankers["puente-english-labels"] = lambda text, lang: [
+            hit.uri for hit in english.search(text, lang, top=10)
+        ]
         rankers |= label_rankers(engine, "occupations")
     return {name: score_ranker(r, items, occupations=True) for name, r in rankers.items()}
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.skills.calibration import LOCAL_LABELS
-
 # May Spanish titles promote their occupation's skills? Spanish tune part, same code: with
 # them RP@5 0.254, RP@10 0.303, MRR 0.573; English titles only 0.249 / 0.303 / 0.571.
 PROMOTE_FROM_LOCAL_TITLES = True
@@ -38,7 +36,7 @@ def worker_occupations(engine, vectors: np.ndarray, model: str, cal, lang: str =
     """([(uri, label, similarity)] of the three surest occupations the texts name, {skill:
     promotion strength} of their essential skills)."""
     index = engine.index("occupations", model)
-    local = LOCAL_LABELS.get(lang, ()) if PROMOTE_FROM_LOCAL_TITLES else ()
+    local = engine.local_labels.get(lang, ()) if PROMOTE_FROM_LOCAL_TITLES else ()
     allowed = index.rows_for(local)
     scores, rows = index.search(vectors, 5 if allowed is None else 10)
     found: dict[str, float] = {}

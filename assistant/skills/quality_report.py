@@ -138,7 +138,9 @@ def quality_lines(r: dict, plot_name: str) -> list[str]:
         "statements with nothing shown left out; recall; how many are shown). "
         "*puente-untrained* is the engine with its base models instead of the ones trained "
         "by setup (English: MiniLM instead of the skill linker); *puente-no-route* without the "
-        "occupation route. Baselines rank "
+        "occupation route; *puente-english-labels* with every text meeting ESCO's English "
+        "labels only (Spanish as matched before ESCO's and Puente's Spanish labels, #19; "
+        "English is unchanged by them). Baselines rank "
         "ESCO's English preferred labels (BM25; MiniLM and multilingual e5, plain models). "
         f"Targets per language: {TARGETS}.",
         "",
@@ -163,7 +165,9 @@ def quality_lines(r: dict, plot_name: str) -> list[str]:
         f"## Occupation search (informal job titles, {occupations['part']} part)",
         "",
         "recall@k: share of titles with an accepted occupation (1-3 per title) in the top k. "
-        "Baselines rank ESCO's English preferred occupation labels.",
+        "*puente-english-labels* searches ESCO's English titles only (before ESCO's Spanish "
+        "titles, #19; the job-title lexicon kept). Baselines rank ESCO's English preferred "
+        "occupation labels.",
         "",
         *OCCUPATION_HEADER,
         *_occupation_rows(occupations["systems"]),

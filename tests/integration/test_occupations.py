@@ -167,3 +167,19 @@ def test_an_exact_esco_title_comes_first(search, text, expected):
     labels = [h.label for h in search.search(text, language="es", top=3)]
     # THEN that occupation comes first, not one whose titles merely share its words
     assert labels[0] == expected, labels
+
+
+def test_the_bench_before_spanish_labels_meets_english_titles_only(search):
+    # GIVEN the same engine with every text meeting ESCO's English titles only (how Spanish
+    # was searched before ESCO's Spanish titles: the bench's before/after for #19)
+    from assistant.goals.occupations import OccupationSearch
+
+    english = OccupationSearch(search.engine.english_labels_only())
+    # WHEN the early years teaching assistant's Spanish preferred title is searched
+    before = [h.label for h in english.search("auxiliar de educación infantil", "es", top=3)]
+    after = [h.label for h in search.search("auxiliar de educación infantil", "es", top=3)]
+    # THEN only the search with the Spanish titles finds it first, and the variant (sharing
+    # the indexes) leaves the served search as it was
+    assert after[0] == "early years teaching assistant", after
+    assert before[0] != "early years teaching assistant", before
+    assert search.engine.local_labels == {"es": ("es",)}
