@@ -190,6 +190,19 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
         tracker.puente_loaded = len(tracker.events)
         return tracker
 
+    async def retrieve_full_tracker(self, conversation_id: str):
+        """Every event of every session (transcripts, export), read as `retrieve` reads."""
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        with self.session_scope() as session:
+            query = self._event_query(session, conversation_id, fetch_events_from_all_sessions=True)
+            events = [json.loads(row.data) for row in query.all()]
+        if not (self.domain and events):
+            return None
+        return DialogueStateTracker.from_events(
+            conversation_id, _deserialise(events), self.domain.slots
+        )
+
     def _window_start(self, query) -> int | None:
         """The id of the first event Rasa is given, or None for the whole session."""
         users = (
@@ -221,6 +234,26 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
             events = itertools.islice(tracker.events, loaded, len(tracker.events))
         return map(_Stored, events)
 
+    async def save(self, tracker) -> None:
+        """As Rasa's, with each event written as compact JSON that keeps its characters
+        (Rasa's json.dumps writes "á" as six characters and a space after every separator:
+        a Spanish reply grew by about a tenth)."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                    )
+                )
+            session.commit()
+
 
 # What is kept of Rasa's intent ranking in a stored user event (the runners-up, for whoever
 # reads a transcript to see what NLU hesitated between); the served turn has it whole.
@@ -242,20 +275,55 @@ class _Stored:
         return slim(self.event.as_dict())
 
 
+# Rasa stamps every event with the model and the assistant (tracker.update) and reads neither
+# back. The model that read a message is kept on its user event, and both on the session's
+# start; on the other events of a turn they are the same again (~80 bytes each, 4-5 a turn).
+MODEL_KEYS = ("model_id", "assistant_id")
+KEEP_MODEL_ON = {"user": ("model_id",), "session_started": MODEL_KEYS}
+# what ActionExecuted reads back by itself when the key is missing
+ACTION_DEFAULTS = {"policy": None, "confidence": None, "action_text": None, "hide_rule_turn": False}
+
+
 def slim(data: dict) -> dict:
     kind = data.get("event")
+    data = _without_model_stamps(data, kind)
     if kind == "user" and isinstance(data.get("parse_data"), dict):
         parse = dict(data["parse_data"])
-        for key in ("text", "message_id", "metadata"):
+        for key in ("text", "message_id"):
             if key in parse and parse[key] == data.get(key):
                 del parse[key]  # UserUttered puts the event's own back in
+        if "metadata" in parse and parse["metadata"] == _channel_metadata(data):
+            del parse["metadata"]  # likewise (_deserialise takes the model's id off again)
         parse.pop("text_tokens", None)
         if isinstance(parse.get("intent_ranking"), list):
             parse["intent_ranking"] = parse["intent_ranking"][:RANKING_KEPT]
         return {**data, "parse_data": parse}
     if kind == "bot" and isinstance(data.get("data"), dict):
         return {**data, "data": {k: v for k, v in data["data"].items() if v is not None}}
+    if kind == "action":
+        return {
+            k: v for k, v in data.items() if k not in ACTION_DEFAULTS or v != ACTION_DEFAULTS[k]
+        }
     return data
+
+
+def _without_model_stamps(data: dict, kind) -> dict:
+    metadata = data.get("metadata")
+    if not isinstance(metadata, dict):
+        return data
+    kept = KEEP_MODEL_ON.get(kind, ())
+    slim_metadata = {k: v for k, v in metadata.items() if k not in MODEL_KEYS or k in kept}
+    if slim_metadata == metadata:
+        return data
+    if not slim_metadata:
+        return {k: v for k, v in data.items() if k != "metadata"}
+    return {**data, "metadata": slim_metadata}
+
+
+def _channel_metadata(data: dict) -> dict:
+    """A user event's metadata as its channel gave it (its parse data's), without the
+    stamps Rasa adds after parsing."""
+    return {k: v for k, v in (data.get("metadata") or {}).items() if k not in MODEL_KEYS}
 
 
 @functools.cache
@@ -286,5 +354,9 @@ def _deserialise(events: list[dict]) -> list:
             continue
         event = cls._from_parameters(data)
         if event:
+            parse = data.get("parse_data")
+            if isinstance(parse, dict) and "metadata" not in parse and event.metadata:
+                # a slimmed user event: its parse data's metadata is the channel's, as told
+                event.parse_data["metadata"] = _channel_metadata(data)
             out.append(event)
     return out

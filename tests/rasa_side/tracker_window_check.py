@@ -33,6 +33,8 @@ slots:
 RANKING = [{"name": f"intent_{i}", "confidence": 0.1 - i / 100} for i in range(10)]
 META = {"puente": {"address": "a1b2"}}
 BUTTONS = {"buttons": [{"title": "Sí", "payload": "/affirm"}], "image": None, "custom": None}
+# the stamps Rasa's processor puts on every event (tracker.update)
+STAMPS = {"model_id": "model-1", "assistant_id": "puente"}
 
 
 def user(n: int) -> UserUttered:
@@ -63,14 +65,15 @@ def turn(n: int, slots: dict) -> list:
         user(n),
         ActionExecuted("action_converse"),
         *[SlotSet(k, v) for k, v in slots.items()],
-        BotUttered(f"reply {n}", BUTTONS),
+        BotUttered(f"reply {n}: sí", BUTTONS),
         ActionExecuted("action_listen"),
     ]
 
 
 def read_back_as_told(full) -> bool:
     """Every event read back is the one told, but for what the store leaves out on purpose
-    (token offsets, the intent ranking past its first RANKING_KEPT)."""
+    (token offsets, the intent ranking past its first RANKING_KEPT, the model's stamps but on
+    user events and the session's start)."""
     from connectors.stores import RANKING_KEPT
 
     users = [e for e in full.events if isinstance(e, UserUttered)]
@@ -79,9 +82,26 @@ def read_back_as_told(full) -> bool:
         told = user(n).parse_data
         told = {k: v for k, v in told.items() if k != "text_tokens"}
         told["intent_ranking"] = RANKING[:RANKING_KEPT]
-        if got.parse_data != told or got.message_id != f"m{n}" or got.metadata != META:
+        if got.parse_data != told or got.message_id != f"m{n}":
             return False
-    return all(b == BotUttered(f"reply {n}", BUTTONS) for n, b in enumerate(bots))
+        if got.metadata != {**META, "model_id": STAMPS["model_id"]}:
+            return False
+    starts = [e for e in full.events if isinstance(e, SessionStarted)]
+    actions = [e for e in full.events if isinstance(e, ActionExecuted)]
+    return (
+        all(b == BotUttered(f"reply {n}: sí", BUTTONS) for n, b in enumerate(bots))
+        and all(s.metadata == STAMPS for s in starts)
+        and all(a.policy is None and a.confidence is None and not a.hide_rule_turn for a in actions)
+        and [a.action_name for a in actions[3:7]]
+        == ["action_converse", "action_listen", "action_converse", "action_listen"]
+    )
+
+
+def stored_text(path: str, kind: str) -> str:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT data FROM events WHERE type_name = ?", (kind,)).fetchone()[0]
 
 
 def stored_bytes(path: str, kind: str) -> int:
@@ -97,6 +117,7 @@ async def main(path: str, turns: int) -> None:
     store = PuenteSQLTrackerStore(DOMAIN, dialect="sqlite", db=path)
     sender = "window-check"
     tracker = await store.get_or_create_tracker(sender)
+    tracker.model_id, tracker.assistant_id = STAMPS["model_id"], STAMPS["assistant_id"]
     for e in [
         ActionExecuted("action_session_start"),
         SessionStarted(),
@@ -107,6 +128,7 @@ async def main(path: str, turns: int) -> None:
     given = []
     for n in range(turns):
         tracker = await store.retrieve(sender)  # as the processor does, once per message
+        tracker.model_id, tracker.assistant_id = STAMPS["model_id"], STAMPS["assistant_id"]
         given.append(len(tracker.events))
         # the state reference changes on turn 1 only, the language on turn 3 and 11
         slots = {}
@@ -134,7 +156,10 @@ async def main(path: str, turns: int) -> None:
                 "same_as_rasa": same,
                 "read_back_as_told": read_back_as_told(full),
                 "user_event_bytes": stored_bytes(path, "user"),
-                "user_event_bytes_unslimmed": len(json.dumps(user(29).as_dict())),
+                "user_event_bytes_unslimmed": len(
+                    json.dumps({**user(29).as_dict(), "metadata": {**META, **STAMPS}})
+                ),
+                "stored_bot": stored_text(path, "bot"),
             }
         )
     )
