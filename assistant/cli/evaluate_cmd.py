@@ -127,3 +127,38 @@ def gaps(
         emit_json(result)
     else:
         typer.echo(table(result, part))
+
+
+@app.command("train-ranker")
+def train_ranker(
+    write: bool = typer.Option(False, "--write", help="Fit on the whole tune part and save"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The second-stage ranker on the tune part only: cross-validated over statements against
+    the first stage's order (and what each threshold would show); --write fits it on the
+    whole tune part and saves its weights (assistant/skills/rerank_weights.json)."""
+    from assistant.progress import progress_bar
+    from assistant.services.skills import get_skill_engine
+    from assistant.skills.evaluate import DEVSET_DIR, load_items
+    from assistant.skills.rerank import Reranker
+    from assistant.skills.rerank_training import candidates, cross_validate, write_weights
+
+    engine = get_skill_engine()
+    items = load_items(DEVSET_DIR / "skills.jsonl", "skills", part="tune")
+    pool = candidates(engine, items, Reranker({}, engine.view), progress_bar("candidates"))
+    report = cross_validate(pool)
+    if write:
+        path = write_weights(pool)
+        typer.echo(f"weights written to {path}", err=True)
+    if as_json:
+        emit_json(report)
+        return
+    for family, systems in report.items():
+        typer.echo(f"tune part, cross-validated ({FOLDS_NOTE}), {family}")
+        _table(
+            {name: {family: m} for name, m in systems.items()},
+            (*SKILL_COLUMNS, "shown_recall", "shown_count"),
+        )
+
+
+FOLDS_NOTE = "5 folds over statements"

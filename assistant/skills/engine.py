@@ -30,6 +30,7 @@ from assistant.skills.calibration import (  # noqa: F401 - re-exported: callers 
 )
 from assistant.skills.embedders import get_embedder
 from assistant.skills.lexicon import LEXICON_DIR, MentionMatcher, short_esco_labels
+from assistant.skills.rerank import Reranker, load_models
 from assistant.skills.results import (  # noqa: F401 - re-exported: callers import them here
     ESCO_ATTRIBUTION,
     Evidence,
@@ -241,8 +242,11 @@ class SkillEngine:
         top: int = 10,
         cutoff: bool = True,
         route: bool = True,
+        rerank: bool = False,
     ) -> Extraction:
-        """`route=False` leaves out the occupation route (the baseline it is measured by)."""
+        """`route=False` leaves out the occupation route (the baseline it is measured by);
+        `rerank=True` orders the candidates by the second-stage ranker (measured by the
+        bench, not served: docs/skills.md, "The second-stage ranker")."""
         k = max(DENSE_CANDIDATES, 3 * top)
         reading = self._read(
             text,
@@ -253,9 +257,21 @@ class SkillEngine:
         if reading.hits is None:
             return reading.extraction(top, [])
         hits = reading.hits
+        if rerank:
+            hits = self.reranker.rerank(hits, reading.text, reading.language) or hits
         if cutoff:
+            # by the first stage's score, reranked or not: a cut by the ranker's probability
+            # showed no better precision for the same recall (tune part)
             hits = [h for h in hits if h.score >= reading.cal.cutoff]
         return reading.extraction(top, hits)
+
+    @functools.cached_property
+    def reranker(self) -> Reranker:
+        return Reranker(load_models(), self.view)
+
+    def cutoff_for(self, lang: str) -> float:
+        """The first stage's cut-off for a text in `lang`."""
+        return CALIBRATION[self.model_for(lang)].cutoff
 
     def support(self, text: object, language: str, candidates) -> Support:
         """How well the text supports each of `candidates` (skill URIs), with the sentences
@@ -396,6 +412,9 @@ class SkillEngine:
         that shows the skill (such a sentence was the quote for five of the nanny's skills)."""
         miss: dict[str, float] = defaultdict(lambda: 1.0)
         evidence: dict[str, list[tuple[float, Segment]]] = defaultdict(list)
+        signals: dict[str, dict[str, float]] = defaultdict(
+            lambda: {"dense": 0.0, "lexical": 0.0, "occupation": 0.0, "units": 0.0}
+        )
         # skills some other unit shows too: for them the job's name counts as one more sign
         elsewhere = {
             uri
@@ -409,8 +428,13 @@ class SkillEngine:
                 p = 1 - (1 - d.get(uri, 0.0)) * (1 - lex.get(uri, 0.0))
                 shows = p * (TITLED_QUOTE if i in titled else 1.0)
                 lifted = promote_titled or i not in titled or uri in elsewhere
+                read = signals[uri]
+                read["dense"] = max(read["dense"], d.get(uri, 0.0))
+                read["lexical"] = max(read["lexical"], lex.get(uri, 0.0))
+                read["units"] += p > TAIL
                 if lifted and uri in promoted and d.get(uri, 0.0) > TAIL:
                     p += (1 - p) * cal.occupation_boost * promoted[uri]
+                    read["occupation"] = max(read["occupation"], promoted[uri])
                 miss[uri] *= 1 - p
                 evidence[uri].append((shows, seg))
         hits = []
@@ -421,7 +445,7 @@ class SkillEngine:
             quotes = sorted(evidence[uri], key=lambda e: -e[0])
             top_p = quotes[0][0]
             kept = [Evidence(s.text, s.start, s.end) for p, s in quotes if p >= 0.5 * top_p][:3]
-            hits.append(SkillHit(uri, info.label, info.kind, info.group, 1 - m, kept))
+            hits.append(SkillHit(uri, info.label, info.kind, info.group, 1 - m, kept, signals[uri]))
         hits.sort(key=lambda h: (-h.score, h.label))
         return hits
 

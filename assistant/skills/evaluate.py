@@ -250,12 +250,15 @@ def label_rankers(engine, kind: str = "skills") -> dict[str, Ranker]:
     return rankers
 
 
-def engine_ranker(engine, top: int = 100, cutoff: bool = False, route: bool = True) -> Ranker:
+def engine_ranker(
+    engine, top: int = 100, cutoff: bool = False, route: bool = True, **options
+) -> Ranker:
     """The engine in the item's own language, as the conversation calls it; `cutoff=True`
-    with top=10 is what a worker is shown; `route=False` without the occupation route."""
+    with top=10 is what a worker is shown; `route=False` without the occupation route;
+    `rerank=True` with the second-stage ranker."""
 
     def rank(text: str, lang: str) -> list[str]:
-        result = engine.extract(text, language=lang, top=top, cutoff=cutoff, route=route)
+        result = engine.extract(text, language=lang, top=top, cutoff=cutoff, route=route, **options)
         return [hit.uri for hit in result.skills[:top]]
 
     return rank
@@ -295,6 +298,13 @@ def compare_skill_rankers(
         )
     }
     if baselines:
+        # the engine with the second-stage ranker (#20 item 5, measured, not served)
+        results["puente-reranked"] = score_ranker(
+            engine_ranker(engine, rerank=True),
+            items,
+            focus=focus,
+            shown=engine_ranker(engine, top=10, cutoff=True, rerank=True),
+        )
         # the engine as it was before the occupation route (#20 item 3), same run
         results["puente-no-route"] = score_ranker(
             engine_ranker(engine, route=False),
@@ -350,6 +360,7 @@ def jobads_quality(engine, path: Path = JOBADS_PATH, baselines: bool = True) -> 
     items, unknown = load_jobads(path, uri_of_label)
     rankers = {"puente": engine_ranker(engine)}
     if baselines:
+        rankers["puente-reranked"] = engine_ranker(engine, rerank=True)
         untrained = engine.untrained()
         if untrained is not None:
             rankers["puente-untrained"] = engine_ranker(untrained)

@@ -29,6 +29,9 @@ class SkillHit:
     group: str
     score: float
     evidence: list[Evidence] = field(default_factory=list)
+    # what the engine read for it (best dense and lexical evidence, the worker's occupation's
+    # push, how many units show it): the second-stage ranker's input, never shown
+    signals: dict[str, float] | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
         return {
