@@ -296,15 +296,49 @@ def slim(data: dict) -> dict:
             del parse["metadata"]  # likewise (_deserialise takes the model's id off again)
         parse.pop("text_tokens", None)
         if isinstance(parse.get("intent_ranking"), list):
-            parse["intent_ranking"] = parse["intent_ranking"][:RANKING_KEPT]
-        return {**data, "parse_data": parse}
+            parse["intent_ranking"] = [_rounded(i) for i in parse["intent_ranking"][:RANKING_KEPT]]
+        if isinstance(parse.get("intent"), dict):
+            parse["intent"] = _rounded(parse["intent"])
+        return _without_address({**data, "parse_data": parse})
     if kind == "bot" and isinstance(data.get("data"), dict):
-        return {**data, "data": {k: v for k, v in data["data"].items() if v is not None}}
+        kept = {k: v for k, v in data["data"].items() if v is not None}
+        if kept:
+            return {**data, "data": kept}
+        return {k: v for k, v in data.items() if k != "data"}  # BotUttered reads {} back
     if kind == "action":
         return {
             k: v for k, v in data.items() if k not in ACTION_DEFAULTS or v != ACTION_DEFAULTS[k]
         }
     return data
+
+
+def _rounded(intent: dict) -> dict:
+    """An intent with its confidence to 4 decimals (a transcript's reader needs no more; the
+    turn itself was decided on the unrounded one)."""
+    confidence = intent.get("confidence")
+    if isinstance(confidence, float):
+        return {**intent, "confidence": round(confidence, 4)}
+    return intent
+
+
+def _without_address(data: dict) -> dict:
+    """A user event without the hash of the sender's IP address the channel puts in its
+    metadata: the action reads it from the turn's own message (code-try limits), and keeping
+    it in every stored message would keep personal data for as long as the transcript."""
+    out = {**data, "metadata": _strip_address(data.get("metadata"))}
+    parse = data["parse_data"]
+    if "metadata" in parse:  # one the channel did not give (else it was left out above)
+        out["parse_data"] = {**parse, "metadata": _strip_address(parse["metadata"])}
+    if not out["metadata"]:
+        del out["metadata"]
+    return out
+
+
+def _strip_address(metadata):
+    if not (isinstance(metadata, dict) and isinstance(metadata.get("puente"), dict)):
+        return metadata
+    own = {k: v for k, v in metadata["puente"].items() if k != "address"}
+    return {k: v for k, v in metadata.items() if k != "puente"} | ({"puente": own} if own else {})
 
 
 def _without_model_stamps(data: dict, kind) -> dict:

@@ -57,8 +57,10 @@ def test_stored_events_leave_out_only_what_nothing_reads_again(tmp_path):
     # WHEN a session is saved and read back through Puente's tracker store
     seen = run_session(tmp_path, 12)
     # THEN every event reads back as told (the first three intents of the ranking kept; the
-    # model's stamps on user events and the session's start only)
+    # model's stamps on user events and the session's start only, no address hash)
     assert seen["read_back_as_told"] is True
+    # AND the sender's address hash is not kept with their messages
+    assert "a1b2" not in seen["stored_user"] and "es-AR" in seen["stored_user"]
     # AND a reply is stored with its own characters, not escapes
     assert "sí" in seen["stored_bot"] and "\\u00ed" not in seen["stored_bot"], seen["stored_bot"]
     # AND a user event takes under two thirds of the room Rasa's own dict would

@@ -31,7 +31,8 @@ slots:
 
 
 RANKING = [{"name": f"intent_{i}", "confidence": 0.1 - i / 100} for i in range(10)]
-META = {"puente": {"address": "a1b2"}}
+META = {"puente": {"address": "a1b2"}, "locale": "es-AR"}
+KEPT = {"locale": "es-AR"}  # what is stored of it: the sender's address hash is not
 BUTTONS = {"buttons": [{"title": "Sí", "payload": "/affirm"}], "image": None, "custom": None}
 # the stamps Rasa's processor puts on every event (tracker.update)
 STAMPS = {"model_id": "model-1", "assistant_id": "puente"}
@@ -72,8 +73,9 @@ def turn(n: int, slots: dict) -> list:
 
 def read_back_as_told(full) -> bool:
     """Every event read back is the one told, but for what the store leaves out on purpose
-    (token offsets, the intent ranking past its first RANKING_KEPT, the model's stamps but on
-    user events and the session's start)."""
+    (token offsets, the intent ranking past its first RANKING_KEPT and confidences past 4
+    decimals, the model's stamps but on
+    user events and the session's start, the sender's address hash)."""
     from connectors.stores import RANKING_KEPT
 
     users = [e for e in full.events if isinstance(e, UserUttered)]
@@ -81,10 +83,13 @@ def read_back_as_told(full) -> bool:
     for n, got in enumerate(users):
         told = user(n).parse_data
         told = {k: v for k, v in told.items() if k != "text_tokens"}
-        told["intent_ranking"] = RANKING[:RANKING_KEPT]
+        told["intent_ranking"] = [  # confidences to 4 decimals
+            {**i, "confidence": round(i["confidence"], 4)} for i in RANKING[:RANKING_KEPT]
+        ]
+        told["metadata"] = KEPT
         if got.parse_data != told or got.message_id != f"m{n}":
             return False
-        if got.metadata != {**META, "model_id": STAMPS["model_id"]}:
+        if got.metadata != {**KEPT, "model_id": STAMPS["model_id"]}:
             return False
     starts = [e for e in full.events if isinstance(e, SessionStarted)]
     actions = [e for e in full.events if isinstance(e, ActionExecuted)]
@@ -160,6 +165,7 @@ async def main(path: str, turns: int) -> None:
                     json.dumps({**user(29).as_dict(), "metadata": {**META, **STAMPS}})
                 ),
                 "stored_bot": stored_text(path, "bot"),
+                "stored_user": stored_text(path, "user"),
             }
         )
     )
