@@ -28,9 +28,10 @@ def _table(results: dict[str, dict], metrics: tuple[str, ...]) -> None:
         for lang in ("en", "es", "pt", "all")
         if any(isinstance(r.get(lang), dict) for r in results.values())
     ]
+    width = max(16, *(len(name) + 2 for name in results))
     for lang in langs:
         typer.echo(
-            f"[{lang}]".ljust(16)
+            f"[{lang}]".ljust(width)
             + "".join(SHORT.get(m, m).rjust(14) for m in metrics)
             + "n".rjust(6)
         )
@@ -39,7 +40,7 @@ def _table(results: dict[str, dict], metrics: tuple[str, ...]) -> None:
             if not isinstance(m, dict):
                 continue
             cells = ["-" if m.get(metric) is None else f"{m[metric]:.3f}" for metric in metrics]
-            typer.echo(name.ljust(16) + "".join(c.rjust(14) for c in cells) + f"{m['n']:6d}")
+            typer.echo(name.ljust(width) + "".join(c.rjust(14) for c in cells) + f"{m['n']:6d}")
 
 
 def _part(part: str) -> str | None:
