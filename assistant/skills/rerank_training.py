@@ -15,6 +15,7 @@ from assistant.skills.rerank import (
     CANDIDATES,
     FEATURES,
     WEIGHTS_PATH,
+    Model,
     Reranker,
     language_family,
     stems,
@@ -33,8 +34,7 @@ class Candidates:
     uris: list[str]
     rows: np.ndarray
     accepted: np.ndarray
-    cut: list[str]  # what the first stage shows (its own cut-off, its top 10)
-    cut_all: list[str]  # every candidate over the first stage's cut-off
+    over_cutoff: list[str]  # the candidates over the first stage's cut-off, in its order
 
 
 def candidates(engine, items, reranker: Reranker, progress=None) -> list[Candidates]:
@@ -52,7 +52,6 @@ def candidates(engine, items, reranker: Reranker, progress=None) -> list[Candida
                 [h.uri for h in hits],
                 np.array(rows, np.float64).reshape(-1, len(FEATURES)),
                 np.array([h.uri in item.relevant for h in hits], bool),
-                [h.uri for h in hits if h.score >= cutoff][:10],
                 [h.uri for h in hits if h.score >= cutoff],
             )
         )
@@ -78,11 +77,6 @@ def fit(pool: list[Candidates]) -> dict:
     }
 
 
-def _probabilities(weights: dict, rows: np.ndarray) -> np.ndarray:
-    z = ((rows - weights["mean"]) / weights["scale"]) @ np.array(weights["coef"])
-    return 1 / (1 + np.exp(-(z + weights["intercept"])))
-
-
 def _fold(item) -> int:
     return zlib.crc32(item.id.encode()) % FOLDS
 
@@ -90,7 +84,7 @@ def _fold(item) -> int:
 def cross_validate(pool: list[Candidates], thresholds=(0.08, 0.1, 0.12, 0.15)) -> dict:
     """Each statement ranked by a model fitted on the other folds, against the first stage's
     order, per language family: reordered and shown with the first stage's cut-off (as
-    served), and what a cut at each probability threshold would show instead."""
+    `extract(rerank=True)` does), and what a cut at each probability threshold would show."""
     predicted: dict[int, np.ndarray] = {}
     for fold in range(FOLDS):
         for family in ("en", "es"):
@@ -101,29 +95,26 @@ def cross_validate(pool: list[Candidates], thresholds=(0.08, 0.1, 0.12, 0.15)) -
             if not train or not test:
                 continue
             weights = fit(train)
-            for i, c in test:
-                predicted[i] = _probabilities(weights, c.rows) if len(c.rows) else np.zeros(0)
+            model = Model(*(weights[k] for k in ("coef", "intercept", "mean", "scale")))
+            for i, c in test:  # read as the engine reads: rerank.Model
+                predicted[i] = np.array([model.probability(list(row)) for row in c.rows])
     report: dict = {}
     for family in ("en", "es"):
         members = [(i, c) for i, c in enumerate(pool) if c.family == family]
-        first = [skill_row(c.uris, c.item.relevant, shown=c.cut) for _, c in members]
-        report[family] = {"first stage": aggregate(first)}
-        served = []
+        first = [skill_row(c.uris, c.item.relevant, shown=c.over_cutoff[:10]) for _, c in members]
+        orders = {i: np.argsort(-predicted[i], kind="stable") for i, _ in members}
+        ranked = {i: [c.uris[j] for j in orders[i]] for i, c in members}
+        same_cut = []
         for i, c in members:
-            order = np.argsort(-predicted[i], kind="stable")
-            ranked = [c.uris[j] for j in order]
-            cut = set(c.cut_all)
-            served.append(
-                skill_row(ranked, c.item.relevant, shown=[u for u in ranked if u in cut][:10])
-            )
-        report[family]["rerank (served)"] = aggregate(served)
+            over = set(c.over_cutoff)
+            shown = [u for u in ranked[i] if u in over][:10]
+            same_cut.append(skill_row(ranked[i], c.item.relevant, shown=shown))
+        report[family] = {"first stage": aggregate(first), "rerank, same cut": aggregate(same_cut)}
         for t in thresholds:
             rows = []
             for i, c in members:
-                order = np.argsort(-predicted[i], kind="stable")
-                ranked = [c.uris[j] for j in order]
-                shown = [c.uris[j] for j in order if predicted[i][j] >= t][:10]
-                rows.append(skill_row(ranked, c.item.relevant, shown=shown))
+                shown = [c.uris[j] for j in orders[i] if predicted[i][j] >= t][:10]
+                rows.append(skill_row(ranked[i], c.item.relevant, shown=shown))
             report[family][f"rerank p>={t}"] = aggregate(rows)
     return report
 
