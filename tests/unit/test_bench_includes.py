@@ -1,5 +1,5 @@
-"""Figures in the docs come from `make bench` (issue #23): blocks copied from its report, or
-sections that say they are a decision record."""
+"""Figures in the docs come from `make bench` (issue #23): blocks copied from its report; the
+figures behind past choices live apart, in dated decision records (docs/decisions)."""
 
 from __future__ import annotations
 
@@ -45,27 +45,46 @@ def test_every_bench_block_says_what_the_report_says(path):
 @pytest.mark.parametrize(
     "path", [p for p in DOCS if p.name != "benchmarks.md"], ids=lambda p: p.name
 )
-def test_a_measured_figure_is_from_the_bench_or_a_decision_record(path):
-    # GIVEN a doc other than the bench report
+def test_a_measured_figure_is_from_the_bench(path):
+    # GIVEN a doc other than the bench report (decision records live apart, in docs/decisions)
     text = path.read_text(encoding="utf-8")
     inside = [
         (m.start(), m.end()) for m in re.finditer(r"<!-- bench:.*?<!-- /bench -->", text, re.S)
     ]
     # WHEN each measured figure in it is placed
     loose = []
-    headings: dict[int, str] = {}
     offset = 0
     for line in text.splitlines(keepends=True):
-        heading = re.match(r"^(#+) (.*)", line)
-        if heading:
-            level = len(heading.group(1))
-            headings = {k: v for k, v in headings.items() if k < level}
-            headings[level] = heading.group(2)
         for figure in FIGURE.finditer(line):
             at = offset + figure.start()
-            recorded = any("decision record" in h for h in headings.values())
-            if not recorded and not any(a <= at < b for a, b in inside):
+            if not any(a <= at < b for a, b in inside):
                 loose.append(f"{figure.group()} in {line.strip()[:70]!r}")
         offset += len(line)
-    # THEN it is in a block copied from make bench's report, or under a decision record
-    assert not loose, f"{path.name}: figures neither from make bench nor a decision record: {loose}"
+    # THEN it is in a block copied from make bench's report
+    assert not loose, f"{path.name}: figures not from make bench: {loose}"
+
+
+RECORDS = sorted((ROOT / "docs" / "decisions").glob("0*.md"))
+PROVENANCE = re.compile(
+    r"^# .+\n\nDecision record, moved from docs/[\w.]+ \(.+\)\. First written in commit "
+    r"[0-9a-f]{7,}; .*the current ones are in docs/benchmarks\.md"
+)
+
+
+def test_the_decision_records_are_listed_and_say_where_they_come_from():
+    # GIVEN the decision records and their index
+    index = (ROOT / "docs" / "decisions" / "README.md").read_text(encoding="utf-8")
+    assert RECORDS
+    for record in RECORDS:
+        text = record.read_text(encoding="utf-8")
+        # THEN each names the commit that measured it and points to the current figures
+        assert PROVENANCE.match(text), record.name
+        # AND the index lists it
+        assert f"]({record.name})" in index, record.name
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
+def test_links_to_decision_records_resolve(path):
+    # GIVEN a doc WHEN it links to a decision record THEN the record exists
+    for target in re.findall(r"\((?:docs/)?decisions/([\w.-]+\.md)\)", path.read_text("utf-8")):
+        assert (ROOT / "docs" / "decisions" / target).is_file(), f"{path.name}: {target}"
