@@ -180,7 +180,7 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
             else:
                 rows = query.filter(self.SQLEvent.id >= start).all()
                 earlier = self._latest_slots(query.filter(self.SQLEvent.id < start))
-            events = earlier + [json.loads(row.data) for row in rows]
+            events = earlier + [_event_of(row) for row in rows]
         if not (self.domain and events):
             return None
         tracker = DialogueStateTracker.from_events(
@@ -196,7 +196,7 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
 
         with self.session_scope() as session:
             query = self._event_query(session, conversation_id, fetch_events_from_all_sessions=True)
-            events = [json.loads(row.data) for row in query.all()]
+            events = [_event_of(row) for row in query.all()]
         if not (self.domain and events):
             return None
         return DialogueStateTracker.from_events(
@@ -222,7 +222,7 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
         action sets a slot only when its value changes)."""
         latest: dict[str, dict] = {}
         for row in query.filter(self.SQLEvent.type_name == "slot").all():
-            event = json.loads(row.data)
+            event = _event_of(row)
             latest[event.get("name")] = event
         return list(latest.values())
 
@@ -246,7 +246,7 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
                     self.SQLEvent(
                         sender_id=tracker.sender_id,
                         type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
+                        timestamp=event.timestamp,
                         intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
                         action_name=data.get("name"),
                         data=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
@@ -266,12 +266,14 @@ class _Stored:
     event's text, message id and metadata repeated inside its parse data; a bot event's and
     an action's empty or default fields; the model stamps repeated within a turn), and
     without what nothing reads again (the text's token offsets, the tail of the intent
-    ranking, confidences past 4 decimals, the sender's address hash). Issue #22: a user
-    event was ~1.5 KB, mostly these."""
+    ranking, confidences past 4 decimals, the sender's address hash), and without the
+    timestamp, which the row holds in a column of its own (Rasa wrote it twice). Issue #22:
+    a user event was ~1.5 KB, mostly these."""
 
     def __init__(self, event) -> None:
         self.event = event
         self.type_name = event.type_name
+        self.timestamp = event.timestamp  # the row's column: the JSON leaves it out
 
     def as_dict(self) -> dict:
         return slim(self.event.as_dict())
@@ -288,6 +290,7 @@ ACTION_DEFAULTS = {"policy": None, "confidence": None, "action_text": None, "hid
 
 def slim(data: dict) -> dict:
     kind = data.get("event")
+    data = {k: v for k, v in data.items() if k != "timestamp"}  # in the row's own column
     data = _without_model_stamps(data, kind)
     if kind == "user" and isinstance(data.get("parse_data"), dict):
         parse = dict(data["parse_data"])
@@ -360,6 +363,15 @@ def _channel_metadata(data: dict) -> dict:
     """A user event's metadata as its channel gave it (its parse data's), without the
     stamps Rasa adds after parsing."""
     return {k: v for k, v in (data.get("metadata") or {}).items() if k not in MODEL_KEYS}
+
+
+def _event_of(row) -> dict:
+    """A stored event as Rasa wrote it: its JSON, with the timestamp from the row's column
+    (events stored before the store left it out of the JSON have their own)."""
+    data = json.loads(row.data)
+    if "timestamp" not in data and row.timestamp is not None:
+        data["timestamp"] = row.timestamp
+    return data
 
 
 @functools.cache

@@ -59,6 +59,9 @@ def test_stored_events_leave_out_only_what_nothing_reads_again(tmp_path):
     # THEN every event reads back as told (the first three intents of the ranking kept; the
     # model's stamps on user events and the session's start only, no address hash)
     assert seen["read_back_as_told"] is True
+    # AND each event keeps the time it was told, kept once, in the row's own column
+    assert seen["timestamps_as_told"] is True
+    assert '"timestamp"' not in seen["stored_user"] + seen["stored_bot"]
     # AND the sender's address hash is not kept with their messages
     assert "a1b2" not in seen["stored_user"] and "es-AR" in seen["stored_user"]
     # AND a reply is stored with its own characters, not escapes

@@ -123,12 +123,14 @@ async def main(path: str, turns: int) -> None:
     sender = "window-check"
     tracker = await store.get_or_create_tracker(sender)
     tracker.model_id, tracker.assistant_id = STAMPS["model_id"], STAMPS["assistant_id"]
+    told = list(tracker.events)  # every event, in order, with the timestamp it was told
     for e in [
         ActionExecuted("action_session_start"),
         SessionStarted(),
         ActionExecuted("action_listen"),
     ]:
         tracker.update(e)
+        told.append(e)
     await store.save(tracker)
     given = []
     for n in range(turns):
@@ -143,6 +145,7 @@ async def main(path: str, turns: int) -> None:
             slots["language"] = "es" if n == 3 else "en"
         for e in turn(n, slots):
             tracker.update(e)
+            told.append(e)
         await store.save(tracker)
     last = await store.retrieve(sender)
     full = await store.retrieve_full_tracker(sender)
@@ -160,6 +163,8 @@ async def main(path: str, turns: int) -> None:
                 "stored_events": len(full.events),
                 "same_as_rasa": same,
                 "read_back_as_told": read_back_as_told(full),
+                "timestamps_as_told": [e.timestamp for e in full.events]
+                == [e.timestamp for e in told],
                 "user_event_bytes": stored_bytes(path, "user"),
                 "user_event_bytes_unslimmed": len(
                     json.dumps({**user(29).as_dict(), "metadata": {**META, **STAMPS}})
