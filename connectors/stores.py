@@ -285,6 +285,7 @@ class _Stored:
 MODEL_KEYS = ("model_id", "assistant_id")
 KEEP_MODEL_ON = {"user": ("model_id",), "session_started": MODEL_KEYS}
 # what ActionExecuted reads back by itself when the key is missing
+SESSION_METADATA_SLOT = "session_started_metadata"  # rasa.shared.core.constants
 ACTION_DEFAULTS = {"policy": None, "confidence": None, "action_text": None, "hide_rule_turn": False}
 
 
@@ -314,6 +315,9 @@ def slim(data: dict) -> dict:
         return {
             k: v for k, v in data.items() if k not in ACTION_DEFAULTS or v != ACTION_DEFAULTS[k]
         }
+    if kind == "slot" and data.get("name") == SESSION_METADATA_SLOT:
+        # Rasa copies the session's first message metadata here: the address hash again
+        return {**data, "value": _strip_address(data.get("value"))}
     return data
 
 

@@ -46,7 +46,7 @@ def test_a_long_session_gives_rasa_a_bounded_window_and_stores_every_event_once(
     assert seen["latest"] == "message 29"
     # AND the table holds every turn once, in order (nothing lost, nothing saved twice)
     assert seen["stored_users"] == [f"message {n}" for n in range(30)]
-    assert seen["stored_events"] == 1 + 3 + 30 * 4 + 3
+    assert seen["stored_events"] == 1 + 4 + 30 * 4 + 3  # the session's start: 4 events
     # AND the store reads events back as Rasa's own deserialisation does
     assert seen["same_as_rasa"] is True
 
@@ -64,6 +64,9 @@ def test_stored_events_leave_out_only_what_nothing_reads_again(tmp_path):
     assert '"timestamp"' not in seen["stored_user"] + seen["stored_bot"]
     # AND the sender's address hash is not kept with their messages
     assert "a1b2" not in seen["stored_user"] and "es-AR" in seen["stored_user"]
+    # nor in the slot Rasa fills with the session's first message metadata (the rest is kept)
+    assert seen["rows_with_address"] == 0
+    assert seen["session_metadata"] == {"locale": "es-AR"}
     # AND a reply is stored with its own characters, not escapes
     assert "sí" in seen["stored_bot"] and "\\u00ed" not in seen["stored_bot"], seen["stored_bot"]
     # AND a user event takes under two thirds of the room Rasa's own dict would

@@ -109,6 +109,15 @@ def stored_text(path: str, kind: str) -> str:
         return db.execute("SELECT data FROM events WHERE type_name = ?", (kind,)).fetchone()[0]
 
 
+def rows_with(path: str, text: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute(
+            "SELECT COUNT(*) FROM events WHERE data LIKE ?", (f"%{text}%",)
+        ).fetchone()[0]
+
+
 def stored_bytes(path: str, kind: str) -> int:
     import sqlite3
 
@@ -127,6 +136,8 @@ async def main(path: str, turns: int) -> None:
     for e in [
         ActionExecuted("action_session_start"),
         SessionStarted(),
+        # as Rasa's ActionSessionStart does with the session's first message metadata
+        SlotSet("session_started_metadata", META),
         ActionExecuted("action_listen"),
     ]:
         tracker.update(e)
@@ -170,6 +181,8 @@ async def main(path: str, turns: int) -> None:
                     json.dumps({**user(29).as_dict(), "metadata": {**META, **STAMPS}})
                 ),
                 "stored_bot": stored_text(path, "bot"),
+                "rows_with_address": rows_with(path, META["puente"]["address"]),
+                "session_metadata": last.get_slot("session_started_metadata"),
                 "stored_user": stored_text(path, "user"),
             }
         )
