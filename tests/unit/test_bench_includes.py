@@ -66,8 +66,8 @@ def test_a_measured_figure_is_from_the_bench(path):
 
 RECORDS = sorted((ROOT / "docs" / "decisions").glob("0*.md"))
 PROVENANCE = re.compile(
-    r"^# .+\n\nDecision record, moved from docs/[\w.]+ \(.+\)\. First written in commit "
-    r"[0-9a-f]{7,}; .*the current ones are in docs/benchmarks\.md"
+    r"^# .+\n\nDecision record, .+?\. First written in (?:the )?commit (?:after )?[0-9a-f]{7,};"
+    r" .*the current ones are in docs/benchmarks\.md"
 )
 
 

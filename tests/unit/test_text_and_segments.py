@@ -69,8 +69,8 @@ def test_huge_text_has_bounded_segments():
 
 
 def test_dense_retrieval_reads_each_sentence_once_and_listed_tasks_keep_their_own_units():
-    from assistant.skills.engine import dense_units
     from assistant.skills.segment import segment_with_context
+    from assistant.skills.unit_reading import dense_units
 
     # GIVEN a narrative where one sentence lists two tasks and the other holds one
     text = "Atendía la caja y hacía el cierre del día. Los sábados limpiaba la tienda."
