@@ -24,6 +24,7 @@ def labels(result, n=10):
         ("I fixed bikes for my neighbours", "perform repairs on bicycles"),
         ("I did the accounts of my uncle's shop in Excel", "use spreadsheets software"),
         ("I ran the till at a supermarket", "operate cash register"),
+        ("I run the till at the end of the shift", "operate cash register"),
         (
             "hacía los pedidos por WhatsApp y llevaba las cuentas en un cuaderno",
             "use communication and collaboration software",

@@ -114,10 +114,13 @@ EXPECTED = [
 ]
 
 # Readings the issue saw and a counsellor rejects: the children are kept OFF the tablet, and
-# "la guardia" is the emergency room, not a security post.
+# "la guardia" is the emergency room, not a security post. Found in a later walk: "the cook"
+# she fixes orders with is a person, not her cooking.
 NEVER = [
     ("nanny", "6b2f8802-0cbf-436e-a37f-ca55ede41bbc", "operate digital hardware"),
     ("nanny", "e95dc989-ae49-49c6-bfc4-9aef35e92f35", "patrol areas"),
+    ("waitress", "f3934441-4bff-4076-9945-e6c51a01c467", "use cooking techniques"),
+    ("waitress", "5626b3b1-5415-47f6-acf1-b573d457d180", "bake goods"),
 ]
 
 STORIES = {"waitress": (WAITRESS, "en"), "nanny": (NANNY, "es")}
