@@ -1,9 +1,10 @@
 """Skills that belong to one domain are shown only when the story is in it.
 
-ESCO has whole families of skills for animals, ships, aircraft, religious work or for leading
-staff, whose labels share their verbs with everyday work: "prestar primeros auxilios a
-animales" beside first aid, "ayudar en el trabajo misionero" beside helping, "supervisar el
-trabajo del personal de limpieza" beside cleaning. A model reading a nanny's "le hice los
+ESCO has whole families of skills for animals, ships, aircraft, religious work, leading staff
+or keeping up to date with a field, whose labels share their words with everyday work:
+"prestar primeros auxilios a animales" beside first aid, "ayudar en el trabajo misionero"
+beside helping, "supervisar el trabajo del personal de limpieza" beside cleaning,
+"mantenerse al día" beside "todos los días". A model reading a nanny's "le hice los
 primeros auxilios" finds the animal one as close as the human one; a counsellor would never
 name it, because nothing in her story is about animals. So such a skill needs one word of its
 domain somewhere in the worker's text (any sentence: "trabajé en una veterinaria" opens the
@@ -79,6 +80,22 @@ DOMAINS: tuple[Domain, ...] = (
             r"|culto\b|biblia|biblic|evangel|pastor\b|sacerdot|monja|congregacion|church"
             r"|religio|mission|ministry|parish|bible|worship|chaplain|priest|pastor|faith"
             r"|spiritual|espiritual"
+        ),
+    ),
+    Domain(
+        # keeping up to date with a field: "todos los días" / "todo el día" (every day) read
+        # as "mantenerse al día" (up to date) for a nanny who talks to the parents daily
+        "keeping up to date",
+        _words(
+            r"(?:keep|stay|remain)\b.*\b(?:up[- ]to[- ]date|updated|up with|abreast|current)\b"
+            r"|maintain (?:updated|up-to-date|current)|follow (?:trends|developments)"
+            r"|monitor (?:developments|trends)"
+        ),
+        _words(
+            r"actualiz|al dia con|al tanto|novedad|tendencia|estudi|curso|capacit|aprend"
+            r"|investig|leo\b|leer|leyendo|revista|noticia|update|up to date|up-to-date|trend"
+            r"|course|learn|research|read|news|journal|training|keep up|stay current|abreast"
+            r"|latest|new releases"
         ),
     ),
     Domain(

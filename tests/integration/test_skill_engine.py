@@ -172,6 +172,16 @@ def test_a_skill_of_a_domain_the_story_never_names_is_not_shown(engine):
     labels = [h.label for h in result.skills]
     assert "assist missionary work" not in labels, labels
     assert "assist children with homework" in labels, labels
+    # AND talking to the parents "todos los días" (every day) is no keeping up to date
+    daily = (  # the walk's story (the review showed "mantenerse al día ... psicoterapia")
+        "Cuido a dos hermanitos hace cinco años, de lunes a viernes. Los busco en la escuela, "
+        "ayudo al más grande con la tarea, los baño y les hago la cena. Inventamos juegos y "
+        "manualidades pa' que no estén todo el día con la tablet. Una vez el chiquito se "
+        "cortó, le hice los primeros auxilios y lo llevé a la guardia. Con los papás nos "
+        "hablamos por WhatsApp todos los días."
+    )
+    found = [h.label for h in engine.extract(daily, language="es", top=10).skills]
+    assert not [label for label in found if label.startswith("keep up")], found
     # AND a story in the domain still gets its skills
     vet = "Trabajé en una veterinaria: bañaba a los perros y les daba de comer a los animales."
     found = [h.label for h in engine.extract(vet, language="es", top=30, cutoff=False).skills]

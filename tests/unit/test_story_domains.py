@@ -9,7 +9,8 @@ from assistant.skills.domains import StoryDomains
 
 NANNY = (
     "Cuido a dos hermanitos. Ayudo al más grande con la tarea, los baño y les hago la cena. "
-    "Una vez se cayó y le hice los primeros auxilios, después lo llevé a la guardia."
+    "Una vez se cayó y le hice los primeros auxilios, después lo llevé a la guardia. "
+    "Con los papás nos hablamos por WhatsApp todos los días."
 )
 
 
@@ -22,6 +23,7 @@ NANNY = (
         "guide ships into docks",
         "conduct safe aircraft marshalling",
         "monitor fish mortality rates",
+        "keep up with current trends in psychotherapy",
     ],
 )
 def test_a_domain_the_story_never_names_hides_its_skills(label):
@@ -49,6 +51,7 @@ def test_skills_outside_every_domain_are_always_allowed(label):
         ("Trabajé en el puerto cargando barcos.", "guide ships into docks"),
         ("Limpiaba aviones en el aeropuerto.", "conduct safe aircraft marshalling"),
         ("Vendía pescado en la feria.", "fish grading"),
+        ("Hago cursos para estar al día con las tendencias.", "keep up with trends"),
     ],
 )
 def test_one_word_of_the_domain_anywhere_in_the_story_opens_it(story, label):
