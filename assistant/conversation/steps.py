@@ -548,12 +548,19 @@ def offer_details(state: ConversationState, text: str, entities, services) -> li
                 cost=f"{cost.get('currency', '')} {cost.get('amount', '')}",
                 hours=(data.get("workload") or {}).get("hours", ""),
                 outcomes="; ".join(data.get("learning_outcomes", [])[:4]),
-                qa=qa.get("type") or "-",
+                qa=_quality(qa.get("type"), lang),
                 credential=", ".join((data.get("credential") or {}).get("format", [])) or "-",
                 url=data.get("url") or "",
             )
         )
     ]
+
+
+def _quality(kind: str | None, lang: str) -> str:
+    """A course's quality assurance for its details, in the worker's language ("-": none)."""
+    from assistant.plans.planner import quality_in
+
+    return quality_in(kind, lang) if kind and kind.lower() != "none" else "-"
 
 
 def why(state: ConversationState, text: str, entities, phase: Phase) -> list[Message]:

@@ -60,6 +60,25 @@ def _money(amount: float, currency: str) -> dict:
     return {"amount": round(float(amount), 2), "currency": currency}
 
 
+# The kinds of quality assurance the catalogue schema names in its examples, in the worker's
+# language; a catalogue's own wording ("type" is free text) is shown as it comes.
+QA_KINDS = {
+    "es": {
+        "internal review": "revisión interna",
+        "accredited by national authority": "acreditado por la autoridad nacional",
+        "iso 29993 certified": "certificado ISO 29993",
+    }
+}
+
+
+def quality_in(quality: str, lang: str) -> str:
+    """A course's quality assurance ("internal review (Some body)") in the worker's language."""
+    for kind, local in QA_KINDS.get(lang, {}).items():
+        if quality.lower().startswith(kind):
+            return local + quality[len(kind) :]
+    return quality
+
+
 def _fmt_money(amount: float, currency: str, words: dict) -> str:
     if amount == 0:
         return words["free"]
@@ -81,7 +100,7 @@ def reason(
         price += f" (≈ {_fmt_money(approx, currency, w)})"
     parts.append(price)
     parts.append(f"{c.hours:g} {w['h']}, {math.ceil(c.weeks)} {w['weeks']}")
-    parts.append(f"{w['qa']}: {c.quality}" if c.quality else w["no_qa"])
+    parts.append(f"{w['qa']}: {quality_in(c.quality, lang)}" if c.quality else w["no_qa"])
     if c.endorsed_by:
         parts.append(f"{w['endorsed']} {', '.join(c.endorsed_by[:2])}")
     if c.stacks_into:

@@ -136,6 +136,7 @@ class FakeServices:
             "title": "Liderazgo",
             "cost": {"amount": 10, "currency": "USD"},
             "learning_outcomes": ["liderar"],
+            "quality_assurance": {"type": "internal review", "body": "Red Cóndor"},
         }
 
     def load(self, sender_id):
@@ -432,7 +433,9 @@ def test_why_and_details_answer_in_place_during_the_plan(chat):
     to_plan(chat)
     assert chat.state["phase"] == "plan"
     assert "Curso 1: Cubre: liderar" in chat.say("¿por qué el 1?", "ask_why")
-    assert "Liderazgo" in chat.say("detalles del 1", "ask_offer_details")
+    details = chat.say("detalles del 1", "ask_offer_details")
+    assert "Liderazgo" in details
+    assert "revisión interna" in details and "internal review" not in details  # her language
     assert chat.state["phase"] == "plan"
     assert "¿Qué trabajo te gustaría" in chat.say("quiero cambiar de meta", "change_goal")
     assert chat.state["goal"] is None

@@ -209,6 +209,24 @@ def test_each_course_says_why_it_beat_the_others():
     )
 
 
+def test_a_course_s_quality_assurance_is_named_in_the_worker_s_language():
+    from dataclasses import replace
+
+    from assistant.plans.planner import reason
+
+    # GIVEN a course the demo catalogue says had an internal review by a named body
+    course = replace(offer(1, 0, 8, {"g0": 1.0}), quality="internal review (Red Cóndor)")
+    # WHEN its line is written for a Spanish and an English speaker
+    es = reason(course, {"g0": "higiene"}, ["g0"], "es")
+    en = reason(course, {"g0": "hygiene"}, ["g0"], "en")
+    # THEN each reads it in their own language, the body's name as the catalogue gives it
+    assert "calidad asegurada: revisión interna (Red Cóndor)" in es and "internal" not in es
+    assert "quality assured: internal review (Red Cóndor)" in en
+    # AND a catalogue's own wording is shown as it comes
+    own = replace(course, quality="sello de calidad provincial")
+    assert "calidad asegurada: sello de calidad provincial" in reason(own, {}, [], "es")
+
+
 def test_core_gaps_without_courses_are_named_with_advice():
     from types import SimpleNamespace
 
