@@ -404,7 +404,7 @@ def apply_constraints(state, intent: str, text: str, entities) -> list[str]:
         value = "any"
     if value in ("online", "onsite", "any"):
         c.mode = value
-        noted.append(value)
+        noted.append(say(f"mode_{value}", state.language))
     if noted:
         state.plan = None
     return noted
@@ -543,7 +543,7 @@ def offer_details(state: ConversationState, text: str, entities, services) -> li
                 lang,
                 title=data.get("title", offers[index]["title"]),
                 provider=(data.get("provider") or data.get("awarding_body") or {}).get("name", ""),
-                mode=data.get("mode", ""),
+                mode=_mode(data.get("mode"), lang),
                 languages=", ".join(data.get("languages", [])),
                 cost=f"{cost.get('currency', '')} {cost.get('amount', '')}",
                 hours=(data.get("workload") or {}).get("hours", ""),
@@ -554,6 +554,11 @@ def offer_details(state: ConversationState, text: str, entities, services) -> li
             )
         )
     ]
+
+
+def _mode(mode: str | None, lang: str) -> str:
+    """A course's mode in the worker's language (a catalogue's own word as it comes)."""
+    return say(f"mode_{mode}", lang) if mode in ("online", "onsite", "blended") else mode or ""
 
 
 def _quality(kind: str | None, lang: str) -> str:

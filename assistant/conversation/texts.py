@@ -181,6 +181,11 @@ T = {
     "btn_onsite": {"es": "Presencial", "en": "In person"},
     "btn_any": {"es": "Me da igual", "en": "Either"},
     "noted_constraint": {"es": "Anotado: {what}.", "en": "Noted: {what}."},
+    # a course's or the worker's mode, as said back
+    "mode_online": {"es": "en línea", "en": "online"},
+    "mode_onsite": {"es": "presencial", "en": "in person"},
+    "mode_blended": {"es": "semipresencial", "en": "blended"},
+    "mode_any": {"es": "en línea o presencial", "en": "online or in person"},
     "gaps_intro": {
         "es": "Para {label} ya tienes {covered} de {total} habilidades esenciales. Lo que "
         "más te conviene reforzar:",

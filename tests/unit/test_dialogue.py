@@ -137,6 +137,7 @@ class FakeServices:
             "cost": {"amount": 10, "currency": "USD"},
             "learning_outcomes": ["liderar"],
             "quality_assurance": {"type": "internal review", "body": "Red Cóndor"},
+            "mode": "onsite",
         }
 
     def load(self, sender_id):
@@ -429,6 +430,12 @@ def test_a_budget_given_when_hours_were_asked_is_kept_and_hours_asked_again(chat
     assert chat.state["constraints"]["budget"] == 80
 
 
+def test_the_mode_is_said_back_in_the_worker_s_language(chat):
+    # GIVEN a Spanish conversation at the mode question WHEN she says either is fine
+    # THEN it is said back in Spanish, not as the plan's own word ("any")
+    assert "Anotado: en línea o presencial." in to_plan(chat)
+
+
 def test_why_and_details_answer_in_place_during_the_plan(chat):
     to_plan(chat)
     assert chat.state["phase"] == "plan"
@@ -436,6 +443,7 @@ def test_why_and_details_answer_in_place_during_the_plan(chat):
     details = chat.say("detalles del 1", "ask_offer_details")
     assert "Liderazgo" in details
     assert "revisión interna" in details and "internal review" not in details  # her language
+    assert "presencial" in details and "onsite" not in details
     assert chat.state["phase"] == "plan"
     assert "¿Qué trabajo te gustaría" in chat.say("quiero cambiar de meta", "change_goal")
     assert chat.state["goal"] is None
