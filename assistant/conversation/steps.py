@@ -12,6 +12,7 @@ from assistant.conversation.phases import Phase
 from assistant.conversation.state import ConversationState
 from assistant.conversation.texts import Message, T, button, say
 from assistant.plans.constraints import PlanConstraints
+from assistant.plans.planner import quality_in
 from assistant.profiles.model import Profile, ProfileSkill
 from assistant.taxonomy.display import shown
 
@@ -563,8 +564,6 @@ def _mode(mode: str | None, lang: str) -> str:
 
 def _quality(kind: str | None, lang: str) -> str:
     """A course's quality assurance for its details, in the worker's language ("-": none)."""
-    from assistant.plans.planner import quality_in
-
     return quality_in(kind, lang) if kind and kind.lower() != "none" else "-"
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from assistant.skills.lexicon import fold
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ DOMAINS: tuple[Domain, ...] = (
             r"|criadero|lecher|ordeno|pastore|rebano|alpaca|crianza|corral|pets?\b|dogs?\b"
             r"|pupp|cats?\b|kitten|horse|cows?\b|cattle|livestock|herd|flock|dairy|milking"
             r"|poultry|chicken|pigs?\b|sheep|goats?\b|rabbit|birds?\b|vets?\b|kennel|farm"
-            r"|stable|ranch|zoo"
+            r"|stable|ranch"
         ),
     ),
     Domain(
@@ -78,7 +79,7 @@ DOMAINS: tuple[Domain, ...] = (
         _words(
             r"iglesia|parroqui|religi|misione|mision\b|misiones|catequ|pastoral|templo|capilla"
             r"|culto\b|biblia|biblic|evangel|pastor\b|sacerdot|monja|congregacion|church"
-            r"|religio|mission|ministry|parish|bible|worship|chaplain|priest|pastor|faith"
+            r"|mission|ministry|parish|bible|worship|chaplain|priest|pastor|faith"
             r"|spiritual|espiritual"
         ),
     ),
@@ -108,18 +109,13 @@ DOMAINS: tuple[Domain, ...] = (
             r"|files|payroll|data|information))"
         ),
         _words(
-            r"supervis|encargad|a cargo|a mi cargo|jef[ae]|lider|liderab|coordin|dirig|gerente"
+            r"supervis|encargad|a cargo|a mi cargo|jef[ae]|lider|coordin|dirig|gerente"
             r"|capataz|mando|gestion|equipo de|mi equipo|personal\b|empleados|capacit|ensen"
-            r"|entren|in charge|supervis|manag|lead|led\b|boss|foreman|oversaw|oversee|head of"
-            r"|team of|my team|staff|crew|train|coordinat|direct"
+            r"|entren|in charge|manag|lead|led\b|boss|foreman|oversaw|oversee|head of"
+            r"|team of|my team|staff|crew|train|direct"
         ),
     ),
 )
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @functools.cache
@@ -131,7 +127,7 @@ class StoryDomains:
     """Which domains one text opens, read once per text and asked once per candidate."""
 
     def __init__(self, text: str) -> None:
-        self._text = _fold(text)
+        self._text = fold(text)
         self._open: dict[str, bool] = {}
 
     def allows(self, label: str) -> bool:

@@ -84,9 +84,6 @@ class SkillEngine:
         self._build_dir = build_dir
         self._cache_dir = cache_dir
         self._shelf = shelf or IndexShelf(view, build_dir, cache_dir, models)
-        # skills of a domain (animals, ships, religion, leading staff...) need a word of it
-        # in the story (assistant/skills/domains.py); off only to measure what it does
-        self.domain_rule = True
 
     # -- lazily built parts ------------------------------------------------------------------
     def index(self, name: str, model: str, progress=None, force: bool = False) -> VectorIndex:
@@ -261,7 +258,7 @@ class SkillEngine:
             h
             for h in hits
             if names_product(skills[h.uri].label, clean.text)
-            and (not self.domain_rule or domains.allows(skills[h.uri].label))
+            and domains.allows(skills[h.uri].label)
         ]
         return reading
 
