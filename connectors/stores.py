@@ -285,8 +285,8 @@ class _Stored:
 MODEL_KEYS = ("model_id", "assistant_id")
 KEEP_MODEL_ON = {"user": ("model_id",), "session_started": MODEL_KEYS}
 # what ActionExecuted reads back by itself when the key is missing
-SESSION_METADATA_SLOT = "session_started_metadata"  # rasa.shared.core.constants
 ACTION_DEFAULTS = {"policy": None, "confidence": None, "action_text": None, "hide_rule_turn": False}
+SESSION_METADATA_SLOT = "session_started_metadata"  # rasa.shared.core.constants
 
 
 def slim(data: dict) -> dict:
