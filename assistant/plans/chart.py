@@ -3,13 +3,13 @@ competence area and job-specific, as PNG or SVG (console, web widget, WhatsApp i
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 import threading
 from pathlib import Path
 
+from assistant.plans.chart_drawing import Box, Shape, Text, to_png, to_svg
 from assistant.skills.engine import ESCO_ATTRIBUTION
 
 GROUP_NAMES = {
@@ -93,15 +93,9 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
-def render(report: dict, skill_kinds: dict, fmt: str = "png", lang: str = "es") -> bytes:
-    if fmt not in ("png", "svg"):
-        raise ValueError(f"chart format must be png or svg, not {fmt!r}")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-    from matplotlib.patches import Rectangle
-
+def layout(report: dict, skill_kinds: dict, lang: str = "es") -> tuple[float, list[Shape]]:
+    """The chart's height (inches) and what it shows, top to bottom: the title, the legend,
+    a label line and a bar for each group, ESCO's attribution."""
     words = GROUP_NAMES.get(lang, GROUP_NAMES["es"])
     counts = tally(report, skill_kinds)
     order = [k for k in GROUP_NAMES["en"] if k in counts]
@@ -111,76 +105,47 @@ def render(report: dict, skill_kinds: dict, fmt: str = "png", lang: str = "es") 
     row = 0.62
     height = 0.28 * len(title) + 0.5 + row * max(1, len(order)) + 0.2 * len(footer) + 0.25
     inner = WIDTH - 2 * MARGIN
-    with matplotlib.rc_context({"svg.fonttype": "none", "hatch.linewidth": 0.9}):
-        fig = plt.figure(figsize=(WIDTH, height))
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, WIDTH)
-        ax.set_ylim(height, 0)  # inches from the top
-        ax.axis("off")
-        y = MARGIN
-        for line in title:
-            ax.text(MARGIN, y, line, fontsize=13, fontweight="bold", color=INK, va="top")
-            y += 0.28
-        # the legend: a swatch and a word for each
-        y += 0.08
-        x = MARGIN
-        for name, face, hatch in (("covered", COVERED, None), ("missing", MISSING, "///")):
-            ax.add_patch(
-                Rectangle(
-                    (x, y),
-                    0.32,
-                    0.2,
-                    facecolor=face,
-                    edgecolor=HATCH if hatch else face,
-                    hatch=hatch,
-                    linewidth=0.8,
-                )
-            )
-            ax.text(x + 0.4, y + 0.1, words[name], fontsize=12, color=INK, va="center")
-            x += inner / 2
-        y += 0.42
-        for key in order:
-            covered, missing = counts[key]
-            total = covered + missing
-            ax.text(MARGIN, y, words[key], fontsize=12, color=INK, va="top")
-            ax.text(
-                MARGIN + inner,
-                y,
-                COUNT.get(lang, COUNT["es"]).format(c=covered, t=total),
-                fontsize=12,
-                color=MUTED,
-                va="top",
-                ha="right",
-            )
-            bar_y, bar_h = y + 0.27, 0.22
-            share = inner * covered / total if total else 0
-            ax.add_patch(
-                Rectangle(
-                    (MARGIN + share, bar_y),
-                    inner - share,
-                    bar_h,
-                    facecolor=MISSING,
-                    edgecolor=HATCH,
-                    hatch="///",
-                    linewidth=0,
-                )
-            )
-            ax.add_patch(Rectangle((MARGIN, bar_y), share, bar_h, facecolor=COVERED, linewidth=0))
-            ax.add_patch(
-                Rectangle((MARGIN, bar_y), inner, bar_h, fill=False, edgecolor=MUTED, linewidth=0.8)
-            )
-            y += row
-        if not order:
-            ax.text(MARGIN, y, "—", fontsize=12, color=MUTED, va="top")
-            y += row
-        y += 0.1
-        for line in footer:
-            ax.text(MARGIN, y, line, fontsize=8.5, color=MUTED, va="top")
-            y += 0.2
-        out = io.BytesIO()
-        fig.savefig(out, format=fmt, dpi=200, metadata={"Date": None} if fmt == "svg" else None)
-        plt.close(fig)
-    return out.getvalue()
+    shapes: list[Shape] = []
+    y = MARGIN
+    for line in title:
+        shapes.append(Text(MARGIN, y, line, 13, INK, bold=True))
+        y += 0.28
+    # the legend: a swatch and a word for each
+    y += 0.08
+    x = MARGIN
+    for name, hatch in (("covered", None), ("missing", HATCH)):
+        face = MISSING if hatch else COVERED
+        shapes.append(Box(x, y, 0.32, 0.2, face, HATCH if hatch else face, 0.8, hatch))
+        shapes.append(Text(x + 0.4, y, words[name], 12, INK))
+        x += inner / 2
+    y += 0.42
+    for key in order:
+        covered, missing = counts[key]
+        total = covered + missing
+        shapes.append(Text(MARGIN, y, words[key], 12, INK))
+        count = COUNT.get(lang, COUNT["es"]).format(c=covered, t=total)
+        shapes.append(Text(MARGIN + inner, y, count, 12, MUTED, end=True))
+        bar_y, bar_h = y + 0.27, 0.22
+        share = inner * covered / total if total else 0
+        shapes.append(Box(MARGIN + share, bar_y, inner - share, bar_h, MISSING, hatch=HATCH))
+        shapes.append(Box(MARGIN, bar_y, share, bar_h, COVERED))
+        shapes.append(Box(MARGIN, bar_y, inner, bar_h, stroke=MUTED, stroke_width=0.8))
+        y += row
+    if not order:
+        shapes.append(Text(MARGIN, y, "—", 12, MUTED))
+        y += row
+    y += 0.1
+    for line in footer:
+        shapes.append(Text(MARGIN, y, line, 8.5, MUTED))
+        y += 0.2
+    return height, shapes
+
+
+def render(report: dict, skill_kinds: dict, fmt: str = "png", lang: str = "es") -> bytes:
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"chart format must be png or svg, not {fmt!r}")
+    height, shapes = layout(report, skill_kinds, lang)
+    return (to_png if fmt == "png" else to_svg)(WIDTH, height, shapes)
 
 
 # -- charts drawn on first fetch -----------------------------------------------------------------

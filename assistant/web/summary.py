@@ -183,9 +183,9 @@ def render_html(summary: dict) -> str:
 
 
 def _font() -> Path:
-    import matplotlib
+    from assistant.plans.chart_drawing import dejavu_font
 
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    return dejavu_font()
 
 
 def render_pdf(summary: dict, chart_png: bytes | None) -> bytes:
