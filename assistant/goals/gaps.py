@@ -17,6 +17,7 @@ demand profile is used only when there is no target.
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,6 +150,8 @@ class GapAnalyser:
             self.related.setdefault(a, set()).add(b)
             self.related.setdefault(b, set()).add(a)
         self.goal_context = GoalContext(session, self.view, self.broader)
+        self._equivalents: dict[str, dict[str, tuple[str, float]]] = {}
+        self._equivalents_lock = threading.Lock()
 
     @functools.cached_property
     def _label_vectors(self) -> tuple[dict[str, int], np.ndarray]:
@@ -179,7 +182,17 @@ class GapAnalyser:
 
     def equivalents(self, required: list[str]) -> dict[str, dict[str, tuple[str, float]]]:
         """For each required skill, the skills that would cover it and how (the same rules as
-        `_covered_by`, turned around so a catalogue can be searched by skill)."""
+        `_covered_by`, turned around so a catalogue can be searched by skill). Each skill's
+        are worked out once per process (the taxonomy's, not the worker's): the label
+        similarities to every skill were a twentieth of the action server's CPU per turn."""
+        missing = [u for u in dict.fromkeys(required) if u not in self._equivalents]
+        if missing:
+            found = self._work_out_equivalents(missing)
+            with self._equivalents_lock:
+                self._equivalents.update(found)
+        return {uri: dict(self._equivalents[uri]) for uri in required}
+
+    def _work_out_equivalents(self, required: list[str]) -> dict[str, dict[str, tuple]]:
         rows, vectors = self._label_vectors
         known = [u for u in required if u in rows]
         sims = vectors[[rows[u] for u in known]] @ vectors.T if known else np.zeros((0, 0))

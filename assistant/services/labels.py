@@ -16,13 +16,13 @@ from assistant.db.session import session_scope
 
 def labels(uris: Iterable[str], language: str) -> dict[str, tuple[str, str]]:
     """uri -> (label, language it is in); English where `language` has none."""
-    from assistant.taxonomy.repository import labels as lookup
+    from assistant.taxonomy.repository import cached_labels
 
     uris = [u for u in dict.fromkeys(uris) if u]
     if not uris:
         return {}
     with session_scope() as session:
-        return lookup(session, uris, language)
+        return cached_labels(session, uris, language)
 
 
 def localize(items: Iterable[dict], language: str) -> list[dict]:

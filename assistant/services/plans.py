@@ -117,7 +117,7 @@ def skills_to_confirm(profile: Profile, occupation: str, language: str) -> list[
     engine = get_skill_engine()
     embedder = get_embedder(engine.models.get(language, engine.models.get("en", "minilm")))
     said = embedder.embed_queries(sentences)
-    named = embedder.embed_documents([i["label"] for i in items])
+    named = embedder.embed_labels([i["label"] for i in items])
     closeness = (named @ said.T).max(axis=1)
     order = np.argsort(-closeness)
     return [items[i] for i in order[:ASK_AT_MOST] if closeness[i] >= ASK_FLOOR]

@@ -47,15 +47,13 @@ class TurnServices(LiveServices):
 
     def save(self, sender_id: str, channel: str, state: dict) -> str:
         with session_scope() as session:
-            row, self.base = state_store.save_consented(
-                session, sender_id, channel, state, self.base
-            )
+            self.base = state_store.save_consented(session, sender_id, channel, state, self.base)
             profile = Profile.model_validate(state.get("profile") or {})
             if profile.skills:
                 from assistant.profiles import repository as repo
 
-                repo.save_profile(session, row.id, profile)
-            return row.resume_code
+                repo.save_profile(session, self.base.row_id, profile)
+            return self.base.resume_code
 
     def claim_code(self, code: str, sender_id: str, channel: str, notice: str) -> dict | None:
         claimed = self._claim(code, sender_id, channel, notice)
@@ -79,7 +77,7 @@ class TurnServices(LiveServices):
             return
         with session_scope() as session:
             if state.get("consent") or self.base.consented:  # a stored conversation stays one
-                _, self.base = state_store.save_consented(
+                self.base = state_store.save_consented(
                     session, sender_id, turn.channel, state, self.base
                 )
             elif is_blank(state):

@@ -203,7 +203,8 @@ class QueryCache:
     """An embedder whose query vectors are kept, least recently used out: a worker's
     sentences are embedded when told, and again for every gap report and plan the
     conversation makes from them (each new budget or goal). Keyed by a digest of the
-    text, so no worker's words stay in memory."""
+    text, so no worker's words stay in memory. Skill labels embedded as documents for a
+    question (`embed_labels`) are kept the same way; an index build's documents are not."""
 
     def __init__(self, inner: Embedder, size: int = QUERY_CACHE) -> None:
         self.inner = inner
@@ -219,7 +220,16 @@ class QueryCache:
             self._kept.clear()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
+        return self._kept_or_embedded(b"q", texts, self.inner.embed_queries)
+
+    def embed_labels(self, texts: list[str]) -> np.ndarray:
+        """As `embed_documents`, kept: the few labels a turn compares with the worker's
+        sentences (the target's skills), asked for again on the next turns and by other
+        workers with the same goal."""
+        return self._kept_or_embedded(b"d", texts, self.inner.embed_documents)
+
+    def _kept_or_embedded(self, kind: bytes, texts: list[str], embed) -> np.ndarray:
+        keys = [kind + hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
         with self._lock:
             found = {k: self._kept[k] for k in keys if k in self._kept}
             for k in found:
@@ -228,14 +238,14 @@ class QueryCache:
         if missing:
             wanted = set(missing)
             first = {k: t for k, t in zip(keys, texts, strict=True) if k in wanted}
-            vectors = self.inner.embed_queries([first[k] for k in missing])
+            vectors = embed([first[k] for k in missing])
             with self._lock:
                 for k, v in zip(missing, vectors, strict=True):
                     found[k] = self._kept[k] = v
                 while len(self._kept) > self.size:
                     self._kept.popitem(last=False)
         if not texts:
-            return self.inner.embed_queries([])
+            return embed([])
         return np.stack([found[k] for k in keys])
 
 
@@ -256,7 +266,7 @@ def forget_queries() -> None:
         cache.clear()
 
 
-def get_embedder(name: str) -> Embedder:
+def get_embedder(name: str) -> QueryCache:
     if name not in _REGISTRY:
         raise ModelUnavailableError(f"unknown embedding model {name!r}; known: {sorted(_REGISTRY)}")
     with _LOAD_LOCK:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db import taxonomy_models as m
 from assistant.errors import TaxonomyImportError
+from assistant.taxonomy import label_cache
 from assistant.taxonomy.classify import SkillClass, classify_skills, count_by
 from assistant.taxonomy.esco_files import EscoRelease, open_release, split_labels
 
@@ -324,4 +325,5 @@ def import_esco(
             notes=parsed.notes,
         )
     )
+    label_cache.forget()  # labels kept in memory by this process are stale now
     return ImportResult(release.version, language, False, counts, parsed.notes)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db import taxonomy_models as m
 from assistant.errors import TaxonomyImportError
+from assistant.taxonomy import label_cache
 from assistant.taxonomy.esco_files import md5_of, split_labels
 from assistant.taxonomy.importer import BATCH, current_version
 from assistant.taxonomy.label_files import (
@@ -329,4 +330,5 @@ def import_labels(
                     ],
                 )
             )
+    label_cache.forget()  # labels kept in memory by this process are stale now
     return results

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.db import taxonomy_models as m
+from assistant.taxonomy import label_cache
 from assistant.taxonomy.display import inclusive
 from assistant.taxonomy.importer import current_version
 
@@ -115,6 +116,12 @@ def labels(
                 ):
                     found.setdefault(uri, (text, main.language if main else "en"))
     return found
+
+
+def cached_labels(session: Session, uris: list[str], language: str) -> dict[str, LabelInfo]:
+    """As `labels`, from the labels this process keeps (assistant/taxonomy/label_cache.py)
+    when it can."""
+    return label_cache.CACHE.labels(session, uris, language, labels)
 
 
 def label(session: Session, uri: str, language: str, fallback: str = "en") -> LabelInfo | None:

@@ -91,6 +91,30 @@ def test_two_writers_with_the_same_version_of_a_conversation_cannot_both_win():
     assert load(sender).version == base.version + 2
 
 
+def test_a_turn_on_the_old_device_loses_once_the_conversation_moved():
+    # GIVEN a conversation read by a turn on the worker's old phone (the read names its row)
+    sender, phone = "moving-old", "moving-new"
+    with session_scope() as session:
+        state_store.save_consented(
+            session, sender, "rest", consented("goal", "start"), state_store.NOTHING
+        )
+    base = load(sender)
+    assert base.row_id and base.resume_code
+    # WHEN the worker claims it with the resume code on a new phone
+    with session_scope() as session:
+        repo.rebind_sender(session, repo.get_conversation(session, sender), phone, "rest")
+    # THEN the old phone's write loses and the row keeps the new owner's state
+    with pytest.raises(StateConflict), session_scope() as session:
+        state_store.save_consented(session, sender, "rest", consented("plan", "old"), base)
+    moved = load(phone)
+    assert moved.state["goal_text"] == "start"
+    # AND the new phone writes on it without reading the row again
+    with session_scope() as session:
+        after = state_store.save_consented(session, phone, "rest", consented("plan", "new"), moved)
+    assert after.row_id == base.row_id and after.state["resume_code"] == base.resume_code
+    assert load(phone).state["goal_text"] == "new"
+
+
 def test_two_first_writers_of_an_unconsented_state_cannot_both_win():
     sender = "race-anonymous"
     state = {"phase": "consent", "language": "en"}
@@ -122,10 +146,10 @@ def test_consenting_moves_the_state_and_a_late_unconsented_write_then_loses():
     base = load(sender)
     # WHEN one turn stores the consented state
     with session_scope() as session:
-        row, after = state_store.save_consented(
+        after = state_store.save_consented(
             session, sender, "rest", consented("experiences", "yes"), base
         )
-        code = row.resume_code
+        code = after.resume_code
     # THEN it is in the conversation row (with its code), and no unconsented copy is left
     stored = load(sender)
     assert stored.consented and stored.state["resume_code"] == code == after.state["resume_code"]

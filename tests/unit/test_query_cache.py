@@ -18,6 +18,11 @@ class CountingEmbedder:
         self.seen += texts
         return np.array([[len(t), 1.0] for t in texts], dtype=np.float32).reshape(-1, 2)
 
+    def embed_documents(self, texts, batch_size=64):
+        # a passage is embedded differently from a query (e5's "passage: " prefix)
+        self.seen += [f"doc:{t}" for t in texts]
+        return np.array([[len(t), 2.0] for t in texts], dtype=np.float32).reshape(-1, 2)
+
 
 def test_each_text_is_embedded_once_and_vectors_come_back_in_order():
     # GIVEN a cache over an embedder that counts what it is asked
@@ -46,7 +51,7 @@ def test_the_least_recently_used_vector_goes_first_and_no_text_is_kept():
     # THEN "bb" had to be embedded again, "a" did not
     assert inner.seen == ["a", "bb", "ccc", "bb"]
     # AND the cache holds digests, not the worker's words
-    assert all(isinstance(k, bytes) and len(k) == 16 for k in cache._kept)
+    assert all(isinstance(k, bytes) and len(k) == 17 for k in cache._kept)  # kind + digest
 
 
 def test_an_emptied_cache_asks_the_model_again():
@@ -59,3 +64,17 @@ def test_an_emptied_cache_asks_the_model_again():
     cache.embed_queries(["ab"])
     # THEN the model is asked again, as for a text never seen
     assert inner.seen == ["ab", "ab"]
+
+
+def test_labels_are_kept_as_documents_apart_from_queries():
+    # GIVEN a cache over an embedder that embeds queries and documents differently
+    inner = CountingEmbedder()
+    cache = QueryCache(inner, size=10)
+    # WHEN a target's skill labels are embedded for two turns, and the same words as a query
+    first = cache.embed_labels(["cuidar niños", "cocinar"])
+    again = cache.embed_labels(["cocinar", "cuidar niños"])
+    query = cache.embed_queries(["cocinar"])
+    # THEN each label reached the model once, as a document; the query is its own vector
+    assert inner.seen == ["doc:cuidar niños", "doc:cocinar", "cocinar"]
+    assert first[:, 1].tolist() == [2.0, 2.0] and again[:, 0].tolist() == [7, 12]
+    assert query[:, 1].tolist() == [1.0]
