@@ -1,4 +1,5 @@
-"""Choosing offers: an exact CP-SAT model with a time limit, and a greedy fallback.
+"""Choosing offers: every plan tried when there are few (assistant/plans/enumerate_plans.py),
+else an exact CP-SAT model with a time limit, and a greedy fallback.
 
 Variables: x[o] (offer chosen), z[g,o] (gap g credited to offer o, at most one per gap).
 Stage 1 maximises priority-weighted coverage (weights x strength, in integer milli-units);
@@ -14,6 +15,7 @@ import math
 from dataclasses import dataclass, replace
 
 from assistant.plans.candidates import Candidate
+from assistant.plans.enumerate_plans import ENUMERATE_AT_MOST, best_set, plans_to_try
 
 log = logging.getLogger(__name__)
 # Per stage (a plan has up to six): small models are proved optimal well within this; large
@@ -82,6 +84,8 @@ def solve(
     """goal: "quality" (max coverage, then quality), "cost" or "hours" (cheapest/fastest
     plan keeping at least `min_value` coverage)."""
     cands = [c for c in cands if any(g in weights for g in c.covers)]
+    if plans_to_try(len(cands), limits.max_offers) <= ENUMERATE_AT_MOST:
+        return _enumerated(cands, weights, limits, goal, min_value)
     greedy = _greedy(cands, weights, limits, goal, min_value)
     if goal != "quality" and len(cands) > SMALL_MODEL:
         return greedy  # alternatives on big catalogues: fast, and the floor is kept if it can be
@@ -92,11 +96,27 @@ def solve(
         exact = None
     if exact is None:
         return greedy
-    if exact.method == "cp-sat optimal":
+    if exact.method.endswith("optimal"):
         return exact
     if goal == "quality":
         return exact if exact.value >= greedy.value else replace(greedy, bound=exact.bound)
     return min((exact, greedy), key=lambda sel: (sel.value < (min_value or 0), _spent(sel, goal)))
+
+
+def _enumerated(cands, weights, limits, goal, min_value) -> Selection:
+    """A small model solved by trying every plan (assistant/plans/enumerate_plans.py)."""
+    values = {
+        c.id: {g: v for g in c.covers if g in weights and (v := _value(weights, c, g)) > 0}
+        for c in cands
+    }
+    cents = {c.id: _cents(c) for c in cands}
+    tenths = {c.id: _tenths(c) for c in cands}
+    found = best_set(cands, values, cents, tenths, limits, goal, min_value)
+    if found is None:  # no plan keeps the floor: the greedy one comes closest
+        return _greedy(cands, weights, limits, goal, min_value)
+    chosen = drop_redundant(found, weights)
+    value, credited = coverage_of(chosen, weights)
+    return Selection(chosen, credited, value, "enumerated optimal", value)
 
 
 def _spent(sel: Selection, goal: str) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.plans.candidates import Candidate
-from assistant.plans.solver import Limits, _greedy, coverage_of, solve
+from assistant.plans.solver import Limits, _greedy, _solve_cp_sat, coverage_of, solve
 
 GAPS = [f"g{i}" for i in range(8)]
 
@@ -101,10 +101,40 @@ def test_exact_plan_is_optimal_against_brute_force(instance):
                 continue
             best = max(best, coverage_of(list(combo), weights)[0])
     assert sel.value == best
-    assert sel.method == "cp-sat optimal"
+    assert sel.method in ("cp-sat optimal", "enumerated optimal")
     # AND the plan says how far from optimal it is: proved, so nothing
     if sel.chosen:
         assert sel.optimality_gap == 0.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(max_offers=9))
+def test_trying_every_plan_finds_what_the_cp_sat_model_finds(instance):
+    # GIVEN a small model (solved by trying every plan) and the same model in CP-SAT
+    offers, weights, limits = instance
+    offers = [o for o in offers if any(g in weights for g in o.covers)]
+    tried = solve(offers, weights, limits)
+    model = _solve_cp_sat(
+        offers, weights, limits, "quality", None, _greedy(offers, weights, limits)
+    )
+    assert tried.method == "enumerated optimal" and model.method == "cp-sat optimal"
+
+    # THEN the best plan covers as much, with the same quality, cost and hours
+    def spent(sel):
+        return (
+            sum(c.quality_score for c in sel.chosen),
+            sum(round(c.cost_usd * 100) for c in sel.chosen),
+            sum(c.hours for c in sel.chosen),
+        )
+
+    assert tried.value == model.value and spent(tried) == spent(model)
+    # AND the cheapest and fastest plans keeping 70% of it cost and take as much as CP-SAT's
+    floor = int(0.7 * tried.value)
+    for goal, spent_on in (("cost", 1), ("hours", 2)):
+        mine = solve(offers, weights, limits, goal=goal, min_value=floor)
+        theirs = _solve_cp_sat(offers, weights, limits, goal, floor, None)
+        assert theirs is not None and mine.value >= floor
+        assert spent(mine)[spent_on] == spent(theirs)[spent_on]
 
 
 @settings(max_examples=60, deadline=None)
