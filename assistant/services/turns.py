@@ -46,8 +46,13 @@ class TurnServices(LiveServices):
         return dict(self.base.state) if self.base.consented and self.base.state else None
 
     def save(self, sender_id: str, channel: str, state: dict) -> str:
+        before = self.base
         with session_scope() as session:
-            self.base = state_store.save_consented(session, sender_id, channel, state, self.base)
+            self.base = state_store.save_consented(session, sender_id, channel, state, before)
+            if before.consented and (before.state or {}).get("profile") == state.get("profile"):
+                # the profile this conversation's row held, stored as its latest version when
+                # that was written: most turns (a question, a budget) do not change it
+                return self.base.resume_code
             profile = Profile.model_validate(state.get("profile") or {})
             if profile.skills:
                 from assistant.profiles import repository as repo
