@@ -222,7 +222,8 @@ class SkillEngine:
         titles = own_job_titles(clean.text, lang) if route else []
         named = list({t.text.lower(): t.text for t in reversed(titles)}.values())  # each once
         # the route's texts go in the same model call as the sentences and titles
-        extra = occupation_route.route_texts(sentences, listed, titles) if route else None
+        stated = [t for t in titles if not t.implied]  # a described job shows its skills
+        extra = occupation_route.route_texts(sentences, listed, stated) if route else None
         read = [s.text for s in sentences] + named
         everything = embedder.embed_queries(read + (extra.texts if extra else []))
         embedded = everything[: len(read)]
@@ -251,7 +252,7 @@ class SkillEngine:
         dense += clauses
         lexical = [dict(mentions.get(unit, {})) for unit in units]  # a whole sentence: none
         read_behaviour(clean.text, lang, units, dense, lexical, blocks)
-        titled = {i for i, u in enumerate(units) if occupation_route.names_job(u, titles)}
+        titled = {i for i, u in enumerate(units) if occupation_route.names_job(u, stated)}
         hits = self._combine(units, dense, lexical, promoted, cal, titled, promote_titled)
         skills, domains = self.view.skills, StoryDomains(clean.text)
         reading.hits = [

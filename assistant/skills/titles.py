@@ -47,6 +47,52 @@ PATTERNS = {
 }
 
 
+# Work a worker describes without naming it: "cuido a dos hermanitos" is a nanny's job, "I
+# looked after my grandmother" a home carer's. Care work is the informal work people least
+# often call a job (issue #20's nanny walk: her story never said "niñera", so none of a nanny's
+# skills were looked for). The span is the activity; the title is what it is matched as.
+_KIDS_ES = (
+    r"(?:(?:a\s+)?(?:los|las|unos|unas|dos|tres|cuatro|mis|sus|tus)\s+)?"
+    r"(?:ni[ñn][oa]s|nenes|nenas|chic[oa]s|chiquit[oa]s|hermanit[oa]s|beb[eé]s|gurises|pibes)"
+)
+_ELDERS_ES = (
+    r"(?:a\s+)?(?:mi|mis|una|un|la|el|dos|unos|unas)?\s*(?:abuel[oa]s?|ancian[oa]s?|"
+    r"se[ñn]or(?:a|as|es)?\s+mayor(?:es)?|(?:personas?|adult[oa]s?)\s+mayor(?:es)?)"
+)
+_CARE_EN = (
+    r"(?:look(?:ed|ing|s)?\s+after|(?:take|took|taking|takes)\s+care\s+of|"
+    r"cared?\s+for|caring\s+for)"
+)
+IMPLIED = {
+    "es": [
+        (re.compile(r"\bcuid(?:o|aba|é|e|ando|ar)\s+" + _KIDS_ES + r"\b", re.I), "niñera"),
+        (
+            re.compile(r"\bcuid(?:o|aba|é|e|ando|ar)\s+" + _ELDERS_ES + r"\b", re.I),
+            "cuidador de personas mayores",
+        ),
+    ],
+    "en": [
+        (
+            re.compile(
+                r"\b(?:babysat|babysit(?:ting|s)?|" + _CARE_EN + r"\s+(?:my\s+|the\s+|two\s+|"
+                r"three\s+|some\s+|their\s+|a\s+couple\s+of\s+)?(?:kids|children|toddlers|"
+                r"babies|little\s+ones))\b",
+                re.I,
+            ),
+            "nanny",
+        ),
+        (
+            re.compile(
+                _CARE_EN + r"\s+(?:my\s+|an?\s+|the\s+)?(?:elderly\s+\w+|grandmother|"
+                r"grandfather|grandma|grandpa|gran|elderly|old\s+(?:lady|man|people))\b",
+                re.I,
+            ),
+            "care at home worker",
+        ),
+    ],
+}
+
+
 # "I was working for a bakery": a gerund that says nothing of the trade
 VAGUE_GERUNDS = frozenset(
     "working doing going trying looking getting living studying taking making thinking "
@@ -60,6 +106,9 @@ class TitleSpan:
     start: int
     end: int
     said_from: int = -1  # where the words naming it begin ("trabajo de", "I work as")
+    # the job is what the worker does here ("cuido a dos hermanitos"), not a name they gave
+    # it: the span shows the job's skills, unlike a name
+    implied: bool = False
 
     @property
     def phrase_start(self) -> int:
@@ -81,4 +130,9 @@ def own_job_titles(text: str, lang: str) -> list[TitleSpan]:
                 match.group(group), match.start(group), match.end(group), match.start()
             )
             found.setdefault(span.start, span)
+    for pattern, title in IMPLIED.get(lang, ()):
+        for match in pattern.finditer(text):
+            if not any(s.phrase_start <= match.start() < s.end for s in found.values()):
+                span = TitleSpan(title, match.start(), match.end(), implied=True)
+                found.setdefault(match.start(), span)
     return sorted(found.values(), key=lambda s: s.start)

@@ -58,3 +58,53 @@ def test_a_sentence_is_read_for_the_route_without_the_words_naming_the_job():
     # THEN the first keeps what it says besides the job, the second says nothing else
     assert _without(first, titles).split() == "con dos hermanitos, de lunes a viernes.".split()
     assert _without(second, titles) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "said", "job"),
+    [
+        ("Cuido a dos hermanitos de lunes a viernes.", "es", "Cuido a dos hermanitos", "niñera"),
+        ("Cuidaba a los nenes de mi vecina.", "es", "Cuidaba a los nenes", "niñera"),
+        (
+            "Cuidé a mi abuela tres años.",
+            "es",
+            "Cuidé a mi abuela",
+            "cuidador de personas mayores",
+        ),
+        ("I babysit two kids after school.", "en", "babysit", "nanny"),
+        ("I took care of the kids next door.", "en", "took care of the kids", "nanny"),
+        (
+            "I looked after my grandmother for three years.",
+            "en",
+            "looked after my grandmother",
+            "care at home worker",
+        ),
+    ],
+)
+def test_care_work_described_but_not_named_implies_its_job(text, lang, said, job):
+    # GIVEN a worker who describes care work without calling it a job
+    # WHEN the titles are looked for
+    found = own_job_titles(text, lang)
+    # THEN the job is read from what they do; the span is the words that describe it, and it
+    # is marked as implied (those words show the job's skills, unlike a name)
+    assert [(text[t.start : t.end], t.text, t.implied) for t in found] == [(said, job, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Cuidaba la casa y el jardín.", "es"),  # a house is not a child
+        ("Cuido mi salud.", "es"),
+        ("I take care of the accounts.", "en"),
+        ("I looked after the shop when the owner was away.", "en"),
+    ],
+)
+def test_other_care_implies_no_job(text, lang):
+    assert own_job_titles(text, lang) == []
+
+
+def test_a_named_job_is_not_read_again_from_its_own_words():
+    # GIVEN a job named and then described ("niñera", then "cuido a los nenes")
+    found = own_job_titles("Trabajo de niñera, cuido a los nenes.", "es")
+    # THEN the name is read as said, the description as implied, each once
+    assert [(t.text, t.implied) for t in found] == [("niñera", False), ("niñera", True)]
