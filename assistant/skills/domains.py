@@ -104,7 +104,7 @@ DOMAINS: tuple[Domain, ...] = (
         "leading staff",
         # the staff word as the object, not qualifying it ("manage personnel agenda" is not)
         _words(
-            r"(?:supervise|manage|lead|direct|coordinate)\b.*\b(?:staff|team|teams|workers"
+            r"(?:supervise|manage|lead|direct|coordinate|brief)\b.*\b(?:staff|team|teams|workers"
             r"|employees|personnel|crew|volunteers)\b(?!'?s?\s+(?:agenda|schedules?|records"
             r"|files|payroll|data|information))"
         ),

@@ -135,6 +135,8 @@ NEVER = [
     ("nanny", "e95dc989-ae49-49c6-bfc4-9aef35e92f35", "patrol areas"),
     ("waitress", "f3934441-4bff-4076-9945-e6c51a01c467", "use cooking techniques"),
     ("waitress", "5626b3b1-5415-47f6-acf1-b573d457d180", "bake goods"),
+    # "les cuento cómo pasaron el día" tells the parents about their children's day
+    ("nanny-unnamed", "b1c75cc1-968f-4167-abdb-dca1bcbfd1aa", "brief staff on daily menu"),
 ]
 
 STORIES = {

@@ -24,6 +24,7 @@ NANNY = (
         "conduct safe aircraft marshalling",
         "monitor fish mortality rates",
         "keep up with current trends in psychotherapy",
+        "brief staff on daily menu",
     ],
 )
 def test_a_domain_the_story_never_names_hides_its_skills(label):
@@ -48,6 +49,7 @@ def test_skills_outside_every_domain_are_always_allowed(label):
         ("Ayudaba en la parroquia con la catequesis.", "assist missionary work"),
         ("Era encargada de limpieza con cuatro personas a cargo.", "supervise cleaning staff"),
         ("I was in charge of the night shift crew.", "supervise the work of cleaning staff"),
+        ("Era la encargada del salón y del personal.", "brief staff on daily menu"),
         ("Trabajé en el puerto cargando barcos.", "guide ships into docks"),
         ("Limpiaba aviones en el aeropuerto.", "conduct safe aircraft marshalling"),
         ("Vendía pescado en la feria.", "fish grading"),
