@@ -287,23 +287,35 @@ def choices(text: str, count: int) -> list[int]:
     return list(dict.fromkeys(i for i in picked if 0 <= i < count))
 
 
+_ONLINE = r"(online|en linea|virtual|a distancia|remot\w*|internet|desde (mi )?casa)"
+_ONSITE = (
+    r"(presencial|onsite|on site|in person|en persona|cara a cara|ir a (las |una )?clases?|"
+    r"classroom)"
+)
+
+
 def mode(text: str, loose: bool = False) -> str | None:
     """online | onsite | any; `loose` also reads the vaguer "igual", "lo mismo", "las dos",
     "whatever" (as the answer to the mode question only)."""
     t = fold(text)
     if re.search(r"\b(cualquier|cualquiera|da igual|both|either|any|ambas|ambos)\b", t):
         return "any"
-    if re.search(
-        r"\b(online|en linea|virtual|a distancia|remot\w*|internet|desde (mi )?casa)\b",
-        t,
-    ):
-        return "online"
-    if re.search(
-        r"\b(presencial|onsite|on site|in person|en persona|cara a cara|"
-        r"ir a (las |una )?clases?|classroom)\b",
-        t,
-    ):
-        return "onsite"
+    online, onsite = (re.search(rf"\b{words}\b", t) for words in (_ONLINE, _ONSITE))
+    # "no presencial", "not online": the other one
+    not_online, not_onsite = (
+        re.search(rf"\b(no|not|sin|nada|no tengo|don'?t have|no have)\s+(es\s+|de\s+)?{words}\b", t)
+        for words in (_ONLINE, _ONSITE)
+    )
+    if online and onsite:  # "en línea o presencial": either, unless one is ruled out
+        if not_onsite and not not_online:
+            return "online"
+        if not_online and not not_onsite:
+            return "onsite"
+        return "any"
+    if online:
+        return "onsite" if not_online else "online"
+    if onsite:
+        return "online" if not_onsite else "onsite"
     if loose and re.search(r"\b(lo mismo|igual|las dos|los dos|whatever)\b", t):
         return "any"
     return None

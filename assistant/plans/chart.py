@@ -30,6 +30,7 @@ GROUP_NAMES = {
         "covered": "you have",
         "missing": "to learn",
         "title": "Your skills for: {label}",
+        "attribution": ESCO_ATTRIBUTION,
     },
     "es": {
         "T1": "Habilidades básicas",
@@ -48,6 +49,8 @@ GROUP_NAMES = {
         "covered": "ya tienes",
         "missing": "por aprender",
         "title": "Tus habilidades para: {label}",
+        # ESCO's attribution, in the reader's language as the chat says it
+        "attribution": "Este servicio usa la clasificación ESCO de la Comisión Europea.",
     },
 }
 
@@ -101,7 +104,7 @@ def layout(report: dict, skill_kinds: dict, lang: str = "es") -> tuple[float, li
     order = [k for k in GROUP_NAMES["en"] if k in counts]
     label = (report.get("occupation") or {}).get("label") or "—"
     title = _wrap(words["title"].format(label=label), 34)
-    footer = _wrap(ESCO_ATTRIBUTION, 58)
+    footer = _wrap(words["attribution"], 58)
     row = 0.62
     height = 0.28 * len(title) + 0.5 + row * max(1, len(order)) + 0.2 * len(footer) + 0.25
     inner = WIDTH - 2 * MARGIN

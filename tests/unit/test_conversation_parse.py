@@ -66,6 +66,14 @@ def test_several_choices_in_order_without_repeats():
         ("in person please", "onsite"),
         ("virtual", "online"),
         ("no sé", None),
+        # both named: either (a walk's "en línea o presencial" was read as online)
+        ("en línea o presencial", "any"),
+        ("online or in person", "any"),
+        # one of them ruled out
+        ("presencial, no en línea", "onsite"),
+        ("en línea, nada presencial", "online"),
+        ("no tengo internet, prefiero presencial", "onsite"),
+        ("not online", "onsite"),
     ],
 )
 def test_modes(text, mode):

@@ -46,7 +46,7 @@ def test_svg_says_each_group_its_counts_title_and_attribution():
         ("Propias del oficio", "2 de 6"),
     ]:
         assert texts[texts.index(group) + 1] == count
-    assert " ".join(texts[-2:]) == ESCO_ATTRIBUTION
+    assert " ".join(texts[-2:]) == "Este servicio usa la clasificación ESCO de la Comisión Europea."
     assert "ya tienes" in texts and "por aprender" in texts
     # AND the missing part of each bar is hatched (told apart by more than colour)
     assert any("url(#hatch" in (r.get("fill") or "") for r in root.iter(f"{SVG}rect"))
@@ -56,6 +56,7 @@ def test_english_chart_in_english():
     texts = [t.text for t in ET.fromstring(render(REPORT, KINDS, "svg", "en")).iter(f"{SVG}text")]
     assert " ".join(texts[:2]) == "Your skills for: supervisor/a de tienda & <caja>"
     assert "Job-specific" in texts and "2 of 6" in texts and "to learn" in texts
+    assert " ".join(texts[-2:]) == ESCO_ATTRIBUTION
 
 
 def test_png_bars_show_the_covered_share():
