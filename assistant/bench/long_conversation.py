@@ -28,7 +28,7 @@ def long_conversation(lang: str = "es", turns: int = LONG_TURNS) -> dict:
     ten messages (PROBE_WINDOWS), compared side by side."""
     import httpx
 
-    from assistant.bench.serving import cpu_seconds, serving
+    from assistant.bench.serving import cpu_seconds_fine, serving
     from assistant.config import get_settings
 
     settings = get_settings()
@@ -43,7 +43,7 @@ def long_conversation(lang: str = "es", turns: int = LONG_TURNS) -> dict:
         metrics = f"http://127.0.0.1:{ports['action']}/metrics"
         sent_before = _request_bytes(client, metrics)
         for n, message in enumerate(long_script(lang, turns), start=1):
-            cpu = {name: cpu_seconds(proc.pid) for name, proc in running.items()}
+            cpu = {name: cpu_seconds_fine(proc.pid) for name, proc in running.items()}
             started = time.perf_counter()
             reply = client.post(rasa, json={"sender": sender, "message": message})
             seconds = time.perf_counter() - started
@@ -51,7 +51,7 @@ def long_conversation(lang: str = "es", turns: int = LONG_TURNS) -> dict:
             for image in [m["image"] for m in body if m.get("image")]:
                 client.get(image)  # as the widget does, after the reply
             spent = {
-                name: round(1000 * (cpu_seconds(proc.pid) - cpu[name]), 1)
+                name: round(1000 * (cpu_seconds_fine(proc.pid) - cpu[name]), 2)
                 for name, proc in running.items()
             }
             sent = _request_bytes(client, metrics)  # read after the turn's CPU: not counted
