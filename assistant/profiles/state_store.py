@@ -12,7 +12,7 @@ handling the same sender can never both win, whatever the lock store does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -88,6 +88,18 @@ def save_consented(
                 raise StateConflict("the conversation was deleted since it was read")
             row_id, code = row.id, row.resume_code
         state = {**state, "resume_code": code}
+        if base.state is not None and state == base.state:
+            # nothing changed (a thank-you, a help request): only the time of the activity
+            # (retention counts from it), not the state again, whose size grows with all the
+            # worker told (its JSON was most of a late turn's cost). Nothing to lose if another
+            # turn wrote meanwhile: that one's state stands.
+            session.execute(
+                update(Conversation)
+                .where(Conversation.id == row_id, Conversation.version == base.version)
+                .values(updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            return replace(base, row_id=row_id, resume_code=code)
         # the compare-and-set: still this sender's row (a resume code claimed on another
         # device moves it) at the version this turn read
         done = session.execute(

@@ -115,6 +115,31 @@ def test_a_turn_on_the_old_device_loses_once_the_conversation_moved():
     assert load(phone).state["goal_text"] == "new"
 
 
+def test_a_turn_that_changes_nothing_writes_no_state_but_counts_as_activity():
+    # GIVEN a stored conversation, read by a turn
+    sender = "unchanged-turn"
+    with session_scope() as session:
+        state_store.save_consented(
+            session, sender, "rest", consented("plan", "start"), state_store.NOTHING
+        )
+    base = load(sender)
+    with session_scope() as session:
+        before = repo.get_conversation(session, sender).updated_at
+    # WHEN the turn stores the very state it read (a thank-you)
+    with session_scope() as session:
+        after = state_store.save_consented(session, sender, "rest", dict(base.state), base)
+    # THEN the version stays (no new state was written) and the row's activity time moves on
+    assert after.version == base.version and after.resume_code == base.resume_code
+    stored = load(sender)
+    assert stored.version == base.version and stored.state == base.state
+    with session_scope() as session:
+        assert repo.get_conversation(session, sender).updated_at > before
+    # AND a change after it is written at the next version as usual
+    with session_scope() as session:
+        state_store.save_consented(session, sender, "rest", consented("plan", "new"), after)
+    assert load(sender).version == base.version + 1
+
+
 def test_two_first_writers_of_an_unconsented_state_cannot_both_win():
     sender = "race-anonymous"
     state = {"phase": "consent", "language": "en"}
