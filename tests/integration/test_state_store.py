@@ -63,14 +63,19 @@ def consented(phase: str, note: str) -> dict:
     return {"phase": phase, "language": "es", "consent": True, "goal_text": note}
 
 
+def stored_conversation(sender: str, phase: str, note: str) -> state_store.Stored:
+    """A consented conversation stored for `sender`, as a turn then reads it."""
+    with session_scope() as session:
+        state_store.save_consented(
+            session, sender, "rest", consented(phase, note), state_store.NOTHING
+        )
+    return load(sender)
+
+
 def test_two_writers_with_the_same_version_of_a_conversation_cannot_both_win():
     # GIVEN a stored conversation, read by two turns at the same version
     sender = "race-conversation"
-    with session_scope() as session:
-        state_store.save_consented(
-            session, sender, "rest", consented("experiences", "start"), state_store.NOTHING
-        )
-    base = load(sender)
+    base = stored_conversation(sender, "experiences", "start")
 
     # WHEN both write their own next state at once
     def writer(note: str):
@@ -94,11 +99,7 @@ def test_two_writers_with_the_same_version_of_a_conversation_cannot_both_win():
 def test_a_turn_on_the_old_device_loses_once_the_conversation_moved():
     # GIVEN a conversation read by a turn on the worker's old phone (the read names its row)
     sender, phone = "moving-old", "moving-new"
-    with session_scope() as session:
-        state_store.save_consented(
-            session, sender, "rest", consented("goal", "start"), state_store.NOTHING
-        )
-    base = load(sender)
+    base = stored_conversation(sender, "goal", "start")
     assert base.row_id and base.resume_code
     # WHEN the worker claims it with the resume code on a new phone
     with session_scope() as session:
@@ -118,11 +119,7 @@ def test_a_turn_on_the_old_device_loses_once_the_conversation_moved():
 def test_a_turn_that_changes_nothing_writes_no_state_but_counts_as_activity():
     # GIVEN a stored conversation, read by a turn
     sender = "unchanged-turn"
-    with session_scope() as session:
-        state_store.save_consented(
-            session, sender, "rest", consented("plan", "start"), state_store.NOTHING
-        )
-    base = load(sender)
+    base = stored_conversation(sender, "plan", "start")
     with session_scope() as session:
         before = repo.get_conversation(session, sender).updated_at
     # WHEN the turn stores the very state it read (a thank-you)
