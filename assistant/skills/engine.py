@@ -222,7 +222,8 @@ class SkillEngine:
         titles = own_job_titles(clean.text, lang) if route else []
         named = list({t.text.lower(): t.text for t in reversed(titles)}.values())  # each once
         # the route's texts go in the same model call as the sentences and titles
-        stated = [t for t in titles if not t.implied]  # a described job shows its skills
+        # the route reads a described job's words (they are the work), not a name's
+        stated = [t for t in titles if not t.implied]
         extra = occupation_route.route_texts(sentences, listed, stated) if route else None
         read = [s.text for s in sentences] + named
         everything = embedder.embed_queries(read + (extra.texts if extra else []))
@@ -252,7 +253,7 @@ class SkillEngine:
         dense += clauses
         lexical = [dict(mentions.get(unit, {})) for unit in units]  # a whole sentence: none
         read_behaviour(clean.text, lang, units, dense, lexical, blocks)
-        titled = {i for i, u in enumerate(units) if occupation_route.names_job(u, stated)}
+        titled = {i for i, u in enumerate(units) if occupation_route.names_job(u, titles)}
         hits = self._combine(units, dense, lexical, promoted, cal, titled, promote_titled)
         skills, domains = self.view.skills, StoryDomains(clean.text)
         reading.hits = [

@@ -107,7 +107,9 @@ class TitleSpan:
     end: int
     said_from: int = -1  # where the words naming it begin ("trabajo de", "I work as")
     # the job is what the worker does here ("cuido a dos hermanitos"), not a name they gave
-    # it: the span shows the job's skills, unlike a name
+    # it: the occupation route reads these words (a name's it leaves out), but like a name's
+    # sentence it is quoted for the job's skills only after a sentence that shows them ("I
+    # babysit two kids" was the quote for "maintain relations with children's parents")
     implied: bool = False
 
     @property

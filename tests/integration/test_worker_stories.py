@@ -240,3 +240,17 @@ def test_a_sentence_naming_the_job_does_not_show_the_job_s_tasks(engine):
     homework = SKILL + "12efe5f2-f7ec-4f03-b359-afba5b9f62de"
     parents = SKILL + "efe801a5-8704-4def-8a96-c32f7a6cb9fb"
     assert not found & {homework, parents}, [h.label for h in result.skills]
+
+
+def test_a_described_job_is_not_the_quote_where_another_sentence_shows_the_skill(engine):
+    # GIVEN a babysitter who never names her job and talks to the parents in another sentence
+    story = (
+        "I babysit two kids after school on weekdays. I pick them up, help the older one with "
+        "homework, give them a bath and make dinner. I text their parents on WhatsApp every "
+        "evening about how the day went."
+    )
+    # WHEN her skills are read (the job is implied by "I babysit two kids")
+    hits = {h.uri: h for h in engine.extract(story, language="en", top=TOP_N).skills}
+    parents = hits[SKILL + "efe801a5-8704-4def-8a96-c32f7a6cb9fb"]
+    # THEN the parents skill is quoted from the sentence about the parents, not the job's
+    assert "parents" in parents.evidence[0].text, parents.evidence[0].text
