@@ -79,3 +79,20 @@ def test_a_short_session_is_given_whole(tmp_path):
     # THEN Rasa is given every event of it, growing turn by turn
     assert seen["given"] == sorted(seen["given"]) and len(set(seen["given"])) == WINDOW_TURNS
     assert seen["window_users"] == [f"message {n}" for n in range(WINDOW_TURNS)]
+
+
+def test_a_new_chat_session_starts_a_new_window(tmp_path):
+    # GIVEN a sender whose first chat session ran 12 turns, then a new session began
+    # WHEN the tracker is retrieved two turns into the new session
+    seen = run_session(tmp_path, 12)
+    # THEN Rasa is given the new session's turns only, as Rasa's own store would
+    assert seen["second_session_users"] == ["message 12", "message 13"]
+
+
+def test_the_embedded_tracker_store_syncs_its_log_at_checkpoints(tmp_path):
+    # GIVEN the embedded default (SQLite)
+    # WHEN the tracker store opens a connection
+    seen = run_session(tmp_path, 2)
+    # THEN it writes ahead to a log synced at checkpoints, not on every turn's commit
+    # (synchronous NORMAL = 1; the dialogue's state stays in Puente's tables, fully synced)
+    assert seen["sqlite"] == {"synchronous": 1, "journal_mode": "wal"}

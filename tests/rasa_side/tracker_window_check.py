@@ -160,6 +160,21 @@ async def main(path: str, turns: int) -> None:
         await store.save(tracker)
     last = await store.retrieve(sender)
     full = await store.retrieve_full_tracker(sender)
+    # a second chat session of the same sender, two turns long: only it is given to Rasa
+    again = "window-check-again"
+    tracker = await store.get_or_create_tracker(again)
+    for n in range(turns + 2):
+        if n == turns:
+            for e in [ActionExecuted("action_session_start"), SessionStarted()]:
+                tracker.update(e)
+            tracker.update(ActionExecuted("action_listen"))
+        for e in turn(n, {}):
+            tracker.update(e)
+        await store.save(tracker)
+        tracker = await store.retrieve(again)
+    with store.engine.connect() as connection:
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
     raw = [e.as_dict() for e in full.events]
     same = _deserialise(raw) == deserialise_events(raw)
     print(
@@ -184,6 +199,10 @@ async def main(path: str, turns: int) -> None:
                 "rows_with_address": rows_with(path, META["puente"]["address"]),
                 "session_metadata": last.get_slot("session_started_metadata"),
                 "stored_user": stored_text(path, "user"),
+                "second_session_users": [
+                    e.text for e in tracker.events if isinstance(e, UserUttered)
+                ],
+                "sqlite": {"synchronous": synchronous, "journal_mode": journal},
             }
         )
     )
