@@ -13,6 +13,8 @@ sets' tune part (docs/skills.md, "Spanish matching").
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import re
 import threading
 from dataclasses import dataclass
@@ -98,6 +100,17 @@ class OccupationSearch:
                         matcher.add(term, [_fold_doc(nlp.make_doc(term))])
                     self._titles[lang] = (nlp, matcher, terms)
             return self._titles[lang]
+
+    # -- the engine's JobTitles port (the worker's own job, named in a story) ------------
+    def find(self, title: str, lang: str) -> dict[str, float]:
+        return self._lexicon_hits(title, lang)
+
+    @functools.cache  # noqa: B019 - one search per process; the files do not change
+    def digest(self) -> str:
+        digest = hashlib.sha256()
+        for path in sorted(LEXICON_DIR.glob("occupations_*.tsv")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()[:16]
 
     def _lexicon_hits(self, text: str, lang: str) -> dict[str, float]:
         found = self._title_matcher(lang)

@@ -18,7 +18,7 @@ def _engine() -> SkillEngine:
     settings = get_settings()
     with session_scope() as session:
         view = TaxonomyView.load(session)
-    return SkillEngine(
+    engine = SkillEngine(
         view,
         build_dir=settings.index_dir,
         cache_dir=settings.cache_dir,
@@ -29,6 +29,8 @@ def _engine() -> SkillEngine:
         },
         max_chars=settings.max_text_chars,
     )
+    engine.job_titles = _occupation_search_over(engine)  # the worker's own job titles
+    return engine
 
 
 def get_skill_engine() -> SkillEngine:
@@ -58,10 +60,14 @@ def build_indexes(progress_factory=None, force: bool = False) -> dict[str, int]:
 
 
 @functools.cache
-def _occupation_search():
+def _occupation_search_over(engine: SkillEngine):
     from assistant.goals.occupations import OccupationSearch
 
-    return OccupationSearch(get_skill_engine())
+    return OccupationSearch(engine)
+
+
+def _occupation_search():
+    return _occupation_search_over(get_skill_engine())
 
 
 def get_occupation_search():

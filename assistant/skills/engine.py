@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
+from typing import Protocol
 
 import numpy as np
 
@@ -63,6 +64,14 @@ TITLED_QUOTE = 0.5
 BASE_MODELS = {"puente-linker": "minilm"}
 
 
+class JobTitles(Protocol):
+    """Occupations a job title names in a language's own words ({uri: 0..1, surest first})."""
+
+    def find(self, title: str, lang: str) -> dict[str, float]: ...
+
+    def digest(self) -> str: ...
+
+
 class SkillEngine:
     def __init__(
         self,
@@ -84,6 +93,10 @@ class SkillEngine:
         self._build_dir = build_dir
         self._cache_dir = cache_dir
         self._shelf = shelf or IndexShelf(view, build_dir, cache_dir, models)
+        # The job-title lexicon the goal search uses (assistant.goals.occupations), set by the
+        # services that build the engine: a title the worker gives their own job ("portero",
+        # "nana") is found there before the dense match, which does not know the local words.
+        self.job_titles: JobTitles | None = None
 
     # -- lazily built parts ------------------------------------------------------------------
     def index(self, name: str, model: str, progress=None, force: bool = False) -> VectorIndex:
@@ -104,6 +117,8 @@ class SkillEngine:
             digest.update(part.encode() + b"\0")
         for path in sorted(LEXICON_DIR.glob("*.tsv")):
             digest.update(path.read_bytes())
+        if self.job_titles is not None:
+            digest.update(self.job_titles.digest().encode())
         return digest.hexdigest()[:16]
 
     def model_for(self, lang: str) -> str:
@@ -120,12 +135,14 @@ class SkillEngine:
         models = {lang: BASE_MODELS.get(m, m) for lang, m in self.models.items()}
         if models == self.models:
             return None
-        return SkillEngine(self.view, self._build_dir, self._cache_dir, models, self.max_chars)
+        engine = SkillEngine(self.view, self._build_dir, self._cache_dir, models, self.max_chars)
+        engine.job_titles = self.job_titles
+        return engine
 
     def english_labels_only(self) -> SkillEngine:
         """The same engine and indexes, every text meeting ESCO's English labels only: how
         Spanish was matched before the Spanish labels (#19; the bench's before/after)."""
-        return SkillEngine(
+        engine = SkillEngine(
             self.view,
             self._build_dir,
             self._cache_dir,
@@ -134,6 +151,8 @@ class SkillEngine:
             local_labels={},
             shelf=self._shelf,
         )
+        engine.job_titles = self.job_titles
+        return engine
 
     def warm_up(self) -> None:
         for lang in ("en", "es"):
@@ -231,7 +250,7 @@ class SkillEngine:
         vectors = embedded[: len(sentences)]
         dense = dense_for(vectors, model, cal, lang)
         reading.occupations, promoted = occupation_route.worker_occupations(
-            self, embedded, model, cal, lang
+            self, embedded, model, cal, lang, [t.text for t in stated]
         )
         clauses = [{} for _ in listed]
         if extra and reading.occupations:

@@ -26,15 +26,22 @@ ROUTE_WEIGHT = 0.8  # an essential skill's evidence, when the occupation is sure
 ROUTE_OPTIONAL = 0.6  # an optional skill's, relative to an essential one's
 ROUTE_MIN = 0.3  # calibrated similarity below which a unit does not support the skill
 ROUTE_CLAUSES = True  # the route also reads each task listed in a sentence on its own
+# A job-title lexicon reading (assistant.goals.occupations: 1.0, 0.8, 0.6 for a term's first,
+# second, third occupation, less for a one-word term) as a similarity: LEXICON_SURE of the
+# way from the occupation threshold to 1; readings under LEXICON_MIN are left out.
+LEXICON_SURE, LEXICON_MIN = 0.5, 0.6
 
 
 def _sure(sim: float, cal) -> float:
     return min(1.0, (sim - cal.occupation) / max(1e-6, 1 - cal.occupation) + 0.5)
 
 
-def worker_occupations(engine, vectors: np.ndarray, model: str, cal, lang: str = "en"):
+def worker_occupations(
+    engine, vectors: np.ndarray, model: str, cal, lang: str = "en", titles: list[str] = ()
+):
     """([(uri, label, similarity)] of the three surest occupations the texts name, {skill:
-    promotion strength} of their essential skills)."""
+    promotion strength} of their essential skills). `titles`: the job names the worker gave
+    their own work, also looked up in the job-title lexicon (`engine.job_titles`)."""
     index = engine.index("occupations", model)
     local = engine.local_labels.get(lang, ()) if PROMOTE_FROM_LOCAL_TITLES else ()
     allowed = index.rows_for(local)
@@ -45,6 +52,8 @@ def worker_occupations(engine, vectors: np.ndarray, model: str, cal, lang: str =
             if row >= 0 and (allowed is None or allowed[row]) and sim >= cal.occupation:
                 key = index.keys[row]
                 found[key] = max(found.get(key, 0.0), float(sim))
+    for uri, sim in _lexicon_titles(engine, titles, lang, cal).items():
+        found[uri] = max(found.get(uri, 0.0), sim)
     ranked = sorted(found.items(), key=lambda kv: -kv[1])[:3]
     promoted: dict[str, float] = {}
     for uri, sim in ranked:
@@ -53,6 +62,22 @@ def worker_occupations(engine, vectors: np.ndarray, model: str, cal, lang: str =
     view = engine.view.occupations
     named = [(u, view[u][0], s) for u, s in ranked if u in view]
     return named, promoted
+
+
+def _lexicon_titles(engine, titles, lang: str, cal) -> dict[str, float]:
+    """The occupations the job-title lexicon gives the worker's own titles, as similarities:
+    a term's first occupation as sure as a near-exact title match, the next ones less (the
+    lexicon lists "portero" as a doorman first, a building caretaker second); below
+    LEXICON_MIN (a one-word term's third reading) not at all."""
+    if engine.job_titles is None:
+        return {}
+    out: dict[str, float] = {}
+    for title in titles:
+        for uri, weight in engine.job_titles.find(title, lang).items():
+            if weight >= LEXICON_MIN:
+                sim = cal.occupation + LEXICON_SURE * weight * (1 - cal.occupation)
+                out[uri] = max(out.get(uri, 0.0), sim)
+    return out
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# "de" ends a title before a day or shift ("de lunes a viernes") and before an indefinite or
+# possessive ("portero de un edificio", "ayudante de mi tío": the place or the person, not
+# the trade); "de la cocina" may still be the trade's ("ayudante de cocina" has none).
 _ES_END = (
     r"(?=\s+(?:con|en|para|por|desde|durante|hace|a|al|y|e|o|que|los|las|el|la|de\s+"
     r"(?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|noche|d[ií]a|tarde|"
-    r"ma[ñn]ana|turno|medio))\b|\s*[,.;:!?()]|\s*$)"
+    r"ma[ñn]ana|turno|medio|una?|unos|unas|mis?|tus?|sus?|nuestr[oa]s?|est[ae]s?|es[ae]s?))"
+    r"\b|\s*[,.;:!?()]|\s*$)"
 )
+# A title never ends in these ("nana de la familia Ríos" matched "nana de"): dropped.
+_DANGLING = {
+    "es": frozenset("de del la el los las un una y e o a al en con para por".split()),
+    "en": frozenset("of the a an and or in at for with".split()),
+}
 _EN_END = r"(?=\s+(?:at|in|on|for|with|from|since|during|and|or|to|who|that)\b|\s*[,.;:!?()]|\s*$)"
 _WORDS = r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,3}?"
 
@@ -128,9 +137,10 @@ def own_job_titles(text: str, lang: str) -> list[TitleSpan]:
                 match.group(group) is None or match.group(group).lower() in VAGUE_GERUNDS
             ):
                 continue
-            span = TitleSpan(
-                match.group(group), match.start(group), match.end(group), match.start()
-            )
+            start, end = _without_dangling(text, match.start(group), match.end(group), lang)
+            if end <= start:
+                continue
+            span = TitleSpan(text[start:end], start, end, match.start())
             found.setdefault(span.start, span)
     for pattern, title in IMPLIED.get(lang, ()):
         for match in pattern.finditer(text):
@@ -138,3 +148,14 @@ def own_job_titles(text: str, lang: str) -> list[TitleSpan]:
                 span = TitleSpan(title, match.start(), match.end(), implied=True)
                 found.setdefault(match.start(), span)
     return sorted(found.values(), key=lambda s: s.start)
+
+
+def _without_dangling(text: str, start: int, end: int, lang: str) -> tuple[int, int]:
+    """The span without the function words it ends in."""
+    dangling = _DANGLING.get(lang, frozenset())
+    while end > start:
+        head, _, last = text[start:end].rstrip().rpartition(" ")
+        if last.lower() not in dangling:
+            break
+        end = start + len(head.rstrip())
+    return start, end

@@ -254,3 +254,24 @@ def test_a_described_job_is_not_the_quote_where_another_sentence_shows_the_skill
     parents = hits[SKILL + "efe801a5-8704-4def-8a96-c32f7a6cb9fb"]
     # THEN the parents skill is quoted from the sentence about the parents, not the job's
     assert "parents" in parents.evidence[0].text, parents.evidence[0].text
+
+
+def test_a_job_named_in_local_words_is_the_worker_s_own_occupation(engine):
+    # GIVEN a worker who names her job as people say it in Mexico and Chile ("nana"), a word
+    # the dense match does not know (its nearest ESCO titles: body artist, nanoengineer)
+    story = (
+        "Fui nana de la familia Ríos por cinco años, desde que la niña tenía un año hasta que "
+        "entró a primaria. Me tocaba bañarla y prepararle sus comidas."
+    )
+    nanny = "http://data.europa.eu/esco/occupation/0a5356bc-7f81-4e40-971d-c1dc789c5fb4"
+    basic_needs = SKILL + "beb952e4-8a9c-47af-8a60-c6eb5c5f25bc"
+    # WHEN the story is read for the skills of a job she might want
+    support = engine.support(story, "es", [basic_needs])
+    # THEN her own occupation is found through the job-title lexicon the goal search uses
+    assert nanny in support.occupations
+    # AND without that lexicon it is not (the lexicon is what finds it)
+    hook, engine.job_titles = engine.job_titles, None
+    try:
+        assert nanny not in engine.support(story, "es", [basic_needs]).occupations
+    finally:
+        engine.job_titles = hook

@@ -15,7 +15,12 @@ from assistant.skills.titles import own_job_titles
         ("Trabajé como ayudante de cocina en un restaurante.", "es", ["ayudante de cocina"]),
         ("soy albañil desde hace 10 años", "es", ["albañil"]),
         ("Estuve de cajera en un súper y después laburé de moza.", "es", ["cajera", "moza"]),
+        # the place or the person the job was for is not part of its name
+        ("Fui nana de la familia Ríos por cinco años.", "es", ["nana"]),
+        ("Soy portero de un edificio de departamentos en Santiago.", "es", ["portero"]),
+        ("Trabajo de ayudante de mi tío, que es plomero.", "es", ["ayudante"]),
         ("I work as a cashier at Walmart.", "en", ["cashier"]),
+        ("I was a nanny for the Smith family.", "en", ["nanny"]),
         ("I am a delivery driver for Rappi.", "en", ["delivery driver"]),
         ("I've been waitressing at a diner off the highway.", "en", ["waitressing"]),
     ],
