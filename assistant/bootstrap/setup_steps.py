@@ -71,7 +71,7 @@ def ensure_linker(settings: Settings) -> None:
     from assistant.skills.training import LINKER_NAME, ensure_trained_model
 
     if LINKER_NAME in (settings.embedding_model_en, settings.embedding_model_es):
-        ensure_trained_model(progress_bar(f"training {LINKER_NAME}"))
+        ensure_trained_model(progress_bar(f"training {LINKER_NAME}", unit="step"))
 
 
 DEMO_CATALOGUE = PROJECT_ROOT / "catalogue_index" / "sources" / "demo_catalogue.jsonl"
