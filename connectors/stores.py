@@ -201,19 +201,19 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
         import sqlalchemy as sa
 
         table = self.SQLEvent.__tablename__
+        # the CTEs carry ids only: one holding the events' data would be built whole, every
+        # turn (SQLite materialises a CTE read twice), and grow with the session
+        in_session = "(started.at IS NULL OR e.timestamp >= started.at)"
         return sa.text(
             f"""
             WITH started AS (
                 SELECT max(timestamp) AS at FROM {table}
                 WHERE sender_id = :sender AND type_name = 'session_started'
             ),
-            current AS (
-                SELECT id, type_name, timestamp, data FROM {table}, started
-                WHERE sender_id = :sender AND (started.at IS NULL OR timestamp >= started.at)
-            ),
             latest_users AS (
-                SELECT id FROM current WHERE type_name = 'user' ORDER BY id DESC
-                LIMIT :window + 1
+                SELECT e.id FROM {table} AS e, started
+                WHERE e.sender_id = :sender AND e.type_name = 'user' AND {in_session}
+                ORDER BY e.id DESC LIMIT :window + 1
             ),
             counted AS (SELECT count(*) AS users FROM latest_users),
             window_start AS (
@@ -221,12 +221,11 @@ class PuenteSQLTrackerStore(SQLTrackerStore):
                     SELECT id FROM latest_users ORDER BY id DESC LIMIT :window
                 ) AS last_users
             )
-            SELECT current.id, current.type_name, current.timestamp, current.data,
-                   counted.users
-            FROM current, counted, window_start
-            WHERE counted.users <= :window OR current.type_name = 'slot'
-                OR current.id >= window_start.id
-            ORDER BY current.id
+            SELECT e.id, e.type_name, e.timestamp, e.data, counted.users
+            FROM {table} AS e, started, counted, window_start
+            WHERE e.sender_id = :sender AND {in_session}
+                AND (counted.users <= :window OR e.type_name = 'slot' OR e.id >= window_start.id)
+            ORDER BY e.id
             """
         )
 
