@@ -18,7 +18,8 @@ from rasa.shared.core.events import (
     deserialise_events,
 )
 
-from connectors.stores import PuenteSQLTrackerStore, _deserialise
+from connectors.stored_events import deserialise
+from connectors.stores import PuenteSQLTrackerStore
 
 DOMAIN = Domain.from_yaml(
     """
@@ -76,7 +77,7 @@ def read_back_as_told(full) -> bool:
     (token offsets, the intent ranking past its first RANKING_KEPT and confidences past 4
     decimals, the model's stamps but on
     user events and the session's start, the sender's address hash)."""
-    from connectors.stores import RANKING_KEPT
+    from connectors.stored_events import RANKING_KEPT
 
     users = [e for e in full.events if isinstance(e, UserUttered)]
     bots = [e for e in full.events if isinstance(e, BotUttered)]
@@ -176,7 +177,7 @@ async def main(path: str, turns: int) -> None:
         synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
         journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
     raw = [e.as_dict() for e in full.events]
-    same = _deserialise(raw) == deserialise_events(raw)
+    same = deserialise(raw) == deserialise_events(raw)
     print(
         json.dumps(
             {
